@@ -35,11 +35,27 @@ export interface UpgradeStory {
   startedBy: { versionObject: string | null; upgradeCheckerDisabled: boolean | null };
 }
 
+/** Kinds of key moments read from logs and objects; the upgrade story and the incident chains are built from them. */
+export type KeyEventKind =
+  | 'rke2-install' // rancher-system-agent extracts system-agent-installer-rke2 / runs its installer
+  | 'rke2-stop' // systemd: Stopping Rancher Kubernetes Engine v2 (server|agent)...
+  | 'rke2-start' // systemd: Started Rancher Kubernetes Engine v2 ..., or rke2 "Starting rke2 v..."
+  | 'kubelet-start' // kubelet started (klog "Starting kubelet"/version line after a gap)
+  | 'reboot' // journal `-- Reboot --`/`-- Boot` marker or a new kernel boot
+  | 'job-start' // an upgrade Job (apply-manifests, pre-drain, post-drain, single-node-upgrade, SUC plan) started
+  | 'job-complete'
+  | 'job-failed'
+  | 'upgrade-phase' // an Upgrade condition / upgradeState transition
+  | 'node-state' // an Upgrade nodeStatuses state observed
+  | 'vm-stop' // a VM stopped (graceful or not; see summary)
+  | 'drain' // cordon / eviction / drain lines of a node
+  | 'other';
+
 /** A key moment on the timeline that is not itself a finding (rke2 restart, job start, reboot, ...). */
 export interface KeyEvent {
   time: number;
   node: string | null;
-  kind: string;
+  kind: KeyEventKind;
   summary: string;
   evidence: EvidenceRef;
 }

@@ -1,7 +1,7 @@
 import type { MemberInfo } from '../bundle/types.js';
 import type { LogEvent } from '../formats/types.js';
 import type { BundleFacts, K8sObject, ObjectIndex } from '../k8s/types.js';
-import type { UpgradeStory } from '../correlate/types.js';
+import type { KeyEvent, UpgradeStory } from '../correlate/types.js';
 
 /** Sigma's five levels. `informational` results are signals for the timeline and correlation. */
 export type Severity = 'informational' | 'low' | 'medium' | 'high' | 'critical';
@@ -51,6 +51,8 @@ export interface RuleContext {
   objects(): ObjectIndex;
   /** The reconstructed upgrade; available in `end` (null when the bundle shows none). */
   upgrade(): UpgradeStory | null;
+  /** Key moments (rke2 stop/start, reboots, job starts, ...) in time order; complete in `end`. */
+  keyEvents(): readonly KeyEvent[];
   /** Members that could not be read, for coverage-aware verdicts. */
   unreadable(): readonly { file: string; reason: string }[];
   /** Member paths seen so far (complete in `end`). */
