@@ -3,6 +3,7 @@ import type { MemberInfo } from '../bundle/types.js';
 import type { KeyEvent, UpgradeStory } from '../correlate/types.js';
 import type { LogEvent } from '../formats/types.js';
 import type { BundleFacts, K8sObject, ObjectIndex } from '../k8s/types.js';
+import { compareText, compareTime } from '../util/compare.js';
 import { maskSecrets } from './mask-secrets.js';
 import { compileLiterals } from './prefilter.js';
 import { SEVERITIES, severityRank } from './types.js';
@@ -273,17 +274,6 @@ export function renderMessage(template: string, data: Record<string, string | nu
 
 const clip = (text: string): string => (text.length > MAX_EVIDENCE_TEXT ? `${text.slice(0, MAX_EVIDENCE_TEXT)}…` : text);
 
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const compareNullableText = (a: string | null, b: string | null): number => compareText(a ?? '', b ?? '');
-
-/** Untimed sorts last. */
-function compareTime(a: number | null, b: number | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return a - b;
-}
-
 function minTime(times: readonly (number | null)[]): number | null {
   let min: number | null = null;
   for (const time of times) if (time !== null && (min === null || time < min)) min = time;
@@ -306,6 +296,6 @@ const compareFindings = (a: Finding, b: Finding): number =>
   severityRank(b.severity) - severityRank(a.severity) ||
   compareTime(a.firstSeen, b.firstSeen) ||
   compareText(a.ruleId, b.ruleId) ||
-  compareNullableText(a.node, b.node) ||
-  compareNullableText(a.subject, b.subject) ||
+  compareText(a.node, b.node) ||
+  compareText(a.subject, b.subject) ||
   compareText(a.id, b.id);
