@@ -1,0 +1,110 @@
+import { parseTimeValue } from './fast-time.js';
+import { closingQuote, unescapeGo } from './go-quoted.js';
+import { levelFromWord } from './level.js';
+import { newFields, parsedLine, type ParsedLine } from './parsed-line.js';
+
+/**
+ * `key=value key="quoted value" ...` from `start` as a flat [key, value, key, value, ...] list, in line order.
+ * Values end at a space unless Go-quoted; a bare word is a key with an empty value (logfmt); an unterminated
+ * quote (a line cut at the length limit) runs to the end.
+ */
+export function scanKeyValues(text: string, start: number): string[] {
+  const pairs: string[] = [];
+  const n = text.length;
+  let i = start;
+  while (i < n) {
+    while (i < n && isBlank(text.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const keyStart = i;
+    while (i < n && text.charCodeAt(i) !== 61 && !isBlank(text.charCodeAt(i))) i++;
+    const key = text.slice(keyStart, i);
+    if (i >= n || text.charCodeAt(i) !== 61) {
+      if (key !== '') pairs.push(key, '');
+      continue;
+    }
+    i++; // '='
+    let value: string;
+    if (text.charCodeAt(i) === 34) {
+      const close = closingQuote(text, i);
+      value = unescapeGo(text, i + 1, close);
+      i = close + 1;
+    } else {
+      const valueStart = i;
+      while (i < n && !isBlank(text.charCodeAt(i))) i++;
+      value = text.slice(valueStart, i);
+    }
+    if (key !== '') pairs.push(key, value);
+  }
+  return pairs;
+}
+
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
+/** The pairs as a field record (first occurrence of a key wins), leaving out the keys `skip` accepts; null when empty. */
+export function pairsToFields(pairs: string[], skip: (key: string) => boolean): Record<string, string> | null {
+  let fields: Record<string, string> | null = null;
+  for (let i = 0; i < pairs.length; i += 2) {
+    const key = pairs[i];
+    if (skip(key)) continue;
+    fields ??= newFields();
+    if (!(key in fields)) fields[key] = pairs[i + 1];
+  }
+  return fields;
+}
+
+/** Keys that carry the time, level and message in logrus, go-kit logfmt and KubeVirt's old text format. */
+function isStandardKey(key: string): boolean {
+  switch (key) {
+    case 'time':
+    case 'ts':
+    case 'timestamp':
+    case 'level':
+    case 'lvl':
+    case 'msg':
+    case 'message':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * A whole line of key/value pairs (logrus text, logfmt) in any key order. Null when none of the time, level or
+ * message keys is present: then it is not a log line of this kind. Without `msg` the line is the message.
+ */
+export function parseKeyValueLine(text: string, format: string): ParsedLine | null {
+  const pairs = scanKeyValues(text, 0);
+  let timeValue: string | null = null;
+  let levelValue: string | null = null;
+  let message: string | null = null;
+  for (let i = 0; i < pairs.length; i += 2) {
+    const value = pairs[i + 1];
+    switch (pairs[i]) {
+      case 'time':
+      case 'ts':
+      case 'timestamp':
+        timeValue ??= value;
+        break;
+      case 'level':
+      case 'lvl':
+        levelValue ??= value;
+        break;
+      case 'msg':
+      case 'message':
+        message ??= value;
+        break;
+    }
+  }
+  if (timeValue === null && levelValue === null && message === null) return null;
+  const time = timeValue === null ? null : parseTimeValue(timeValue);
+  return parsedLine(
+    time,
+    time === null ? 'inherited' : 'explicit',
+    levelValue === null ? null : levelFromWord(levelValue),
+    message ?? text,
+    format,
+    pairsToFields(pairs, isStandardKey),
+  );
+}
