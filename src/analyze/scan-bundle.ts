@@ -1,0 +1,141 @@
+import type { Readable } from 'node:stream';
+import { openInput } from '../bundle/open-input.js';
+import { detectInputKind } from '../bundle/detect-input-kind.js';
+import { readLines } from '../bundle/line-reader.js';
+import type { BundleMember, InputKind, MemberInfo, MemberKind, Packing, ReadLimits } from '../bundle/types.js';
+import { createLineParser } from '../formats/parse-line.js';
+import type { LogEvent } from '../formats/types.js';
+import { loadYamlList } from '../k8s/load-yaml-list.js';
+import { parseHarvesterRelease, readMetadata, type BundleMetadata } from '../k8s/bundle-facts.js';
+import type { K8sObject } from '../k8s/types.js';
+import type { Coverage, CoverageFile } from '../report/model.js';
+import { CoverageCounter } from './coverage-counter.js';
+
+/** Receives what the scan reads, as it reads it. */
+export interface ScanSink {
+  event?(event: LogEvent, member: MemberInfo): void;
+  object?(object: K8sObject): void;
+}
+
+export interface ScanOptions {
+  zone: string;
+  limits: ReadLimits;
+  sink: ScanSink;
+}
+
+export interface ScanResult {
+  displayPath: string;
+  packing: Packing;
+  kind: InputKind;
+  metadata: BundleMetadata | null;
+  objects: K8sObject[];
+  nodeReleases: Record<string, string>;
+  /** Node names of the nested `nodes/<node>.zip` archives, whether or not they held anything. */
+  nodeArchives: string[];
+  members: MemberInfo[];
+  coverage: Omit<Coverage, 'ruleFailures'>;
+  files: CoverageFile[];
+}
+
+const LOG_KINDS: ReadonlySet<MemberKind> = new Set<MemberKind>([
+  'pod-log',
+  'node-journal',
+  'kernel-log',
+  'node-log',
+  'log',
+  'generation-errors',
+  'unknown',
+]);
+/** Read whole as text: small structured files. */
+const TEXT_KINDS: ReadonlySet<MemberKind> = new Set<MemberKind>(['metadata', 'yaml-list', 'node-config']);
+const NODE_ARCHIVE = /^nodes\/([^/]+)\.zip$/;
+
+/**
+ * One streaming pass over an input: every member is read once, logs line by line into the sink, YAML Lists into
+ * objects. Data problems never throw; they end up in the coverage.
+ */
+export async function scanBundle(path: string, options: ScanOptions): Promise<ScanResult> {
+  const source = await openInput(path, options.limits);
+  const coverage = new CoverageCounter();
+  const members: MemberInfo[] = [];
+  const objects: K8sObject[] = [];
+  const nodeReleases: Record<string, string> = {};
+  const nodeArchives = new Set<string>();
+  let metadata: BundleMetadata | null = null;
+  try {
+    for await (const member of source.members((problem) => coverage.unreadable(problem.file, problem.reason))) {
+      const { info } = member;
+      members.push(info);
+      const archive = NODE_ARCHIVE.exec(info.path.split('!/')[0]);
+      if (archive) nodeArchives.add(archive[1]);
+      try {
+        if (TEXT_KINDS.has(info.kind)) {
+          const text = await readText(await member.open(), options.limits.maxTotalBytes);
+          if (info.kind === 'metadata') metadata = readMetadata(text);
+          else if (info.kind === 'yaml-list') {
+            const loaded = loadYamlList(text, info.path);
+            for (const problem of loaded.problems) coverage.unreadable(info.path, problem);
+            for (const object of loaded.objects) {
+              objects.push(object);
+              options.sink.object?.(object);
+            }
+          } else if (info.node && info.path.endsWith('/configs/etc/harvester-release.yaml')) {
+            const release = parseHarvesterRelease(text);
+            if (release.harvester) nodeReleases[info.node] = release.harvester;
+          }
+        } else if (LOG_KINDS.has(info.kind)) {
+          await scanLog(member, metadata?.createdAt ?? member.mtime, options, coverage);
+        }
+      } catch (error) {
+        coverage.unreadable(info.path, (error as Error).message);
+      }
+    }
+  } finally {
+    await source.close();
+  }
+  return {
+    displayPath: source.displayPath,
+    packing: source.packing,
+    kind: detectInputKind(members.map((m) => m.path)),
+    metadata,
+    objects,
+    nodeReleases,
+    nodeArchives: [...nodeArchives].sort(),
+    members,
+    coverage: coverage.result(),
+    files: coverage.files(),
+  };
+}
+
+async function scanLog(member: BundleMember, anchorMs: number | null, options: ScanOptions, coverage: CoverageCounter): Promise<void> {
+  const { info } = member;
+  const parser = createLineParser(info, { anchorMs, zone: options.zone });
+  const file = coverage.file(info);
+  const reader = readLines(await member.open(), { maxLineBytes: options.limits.maxLineBytes });
+  for await (const chunk of reader) {
+    let lineNo = chunk.firstLine;
+    for (const raw of chunk.lines) {
+      const event = parser.parse(raw, lineNo++);
+      file.count(event);
+      options.sink.event?.(event, info);
+    }
+  }
+  const { stats } = reader;
+  if (stats.binary) coverage.unreadable(info.path, 'binary content, not a text log');
+  if (stats.cutLines > 0) coverage.limitHit('max-line-bytes', stats.cutLines, info.path);
+}
+
+/** A whole small member as UTF-8; larger than `max` bytes is a data problem, not a crash. */
+async function readText(stream: Readable, max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > max) {
+      stream.destroy();
+      throw new Error(`larger than ${max} bytes, not read`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
