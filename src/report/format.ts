@@ -1,0 +1,128 @@
+import { SEVERITIES, severityRank } from '../rules/types.js';
+import type { Finding, Severity } from '../rules/types.js';
+import type { Incident } from '../correlate/types.js';
+import type { PostmortemReport, TimelineEntry } from './model.js';
+import { toIso } from '../util/time.js';
+
+/** Code-unit order: locale-independent, so every machine sorts alike. */
+export const compareText = (a: string | null, b: string | null): number => {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? -1 : 1;
+};
+
+/** Ascending, unknown times last. */
+export const compareTime = (a: number | null, b: number | null): number => {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a - b;
+};
+
+const firstNonZero = (...results: number[]): number => results.find((r) => r !== 0) ?? 0;
+
+/** Most severe first, then earliest, then by identity: a total order. */
+export const compareFindings = (a: Finding, b: Finding): number =>
+  firstNonZero(
+    severityRank(b.severity) - severityRank(a.severity),
+    compareTime(a.firstSeen, b.firstSeen),
+    compareText(a.ruleId, b.ruleId),
+    compareText(a.node, b.node),
+    compareText(a.subject, b.subject),
+    compareText(a.id, b.id),
+  );
+
+export const compareIncidents = (a: Incident, b: Incident): number =>
+  firstNonZero(
+    severityRank(b.severity) - severityRank(a.severity),
+    compareTime(a.start, b.start),
+    compareText(a.id, b.id),
+  );
+
+export const compareTimelineEntries = (a: TimelineEntry, b: TimelineEntry): number =>
+  firstNonZero(
+    a.time - b.time,
+    compareText(a.node, b.node),
+    compareText(a.kind, b.kind),
+    compareText(a.summary, b.summary),
+    compareText(a.findingId, b.findingId),
+    compareText(a.file, b.file),
+    compareTime(a.line, b.line),
+  );
+
+export const sortedBy = <T>(items: readonly T[], compare: (a: T, b: T) => number): T[] => [...items].sort(compare);
+
+/** Severities from most to least severe. */
+export const SEVERITIES_DESC: readonly Severity[] = [...SEVERITIES].reverse();
+
+/** `1 critical, 3 high, 2 medium`; only the levels present; `none` without findings. */
+export const severityCountsText = (findings: readonly Finding[]): string => {
+  const parts = SEVERITIES_DESC.map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
+};
+
+/** ISO-8601 UTC with ms, or `unknown`. */
+export const isoText = (ms: number | null): string => toIso(ms) ?? 'unknown';
+
+/** `HH:MM:SS` of a UTC time. */
+export const clockText = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
+
+const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * How times of one table are printed: `HH:MM:SS` when they all fall on one UTC day (named in `day`),
+ * else full ISO-8601. Unknown times print as `unknown`.
+ */
+export interface TimeStyle {
+  day: string | null;
+  format(ms: number | null): string;
+}
+
+export const timeStyleFor = (times: readonly (number | null)[]): TimeStyle => {
+  const days = new Set(times.filter((t): t is number => t !== null).map(dayOf));
+  if (days.size !== 1) return { day: null, format: isoText };
+  const [day] = days;
+  return { day, format: (ms) => (ms === null ? 'unknown' : clockText(ms)) };
+};
+
+/** `42s`, `12m 05s`, `4h 02m 10s`, `2d 03h 04m`. */
+export const durationText = (seconds: number): string => {
+  const total = Math.max(0, Math.round(seconds));
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  const d = Math.floor(total / 86_400);
+  const h = Math.floor((total % 86_400) / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (d > 0) return `${d}d ${pad(h)}h ${pad(m)}m`;
+  if (h > 0) return `${h}h ${pad(m)}m ${pad(s)}s`;
+  if (m > 0) return `${m}m ${pad(s)}s`;
+  return `${s}s`;
+};
+
+/** `1,234,567`, independent of the machine's locale. */
+export const countText = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/** `97.2 %` of a part; `n/a` of nothing. */
+export const percentText = (part: number, whole: number): string =>
+  whole === 0 ? 'n/a' : `${(Math.floor((part / whole) * 1000) / 10).toFixed(1)} %`;
+
+/** `file:line`, or the file alone when the line is unknown. */
+export const citation = (file: string, line: number | null): string => (line === null ? file : `${file}:${line}`);
+
+/** Shortens text to `max` characters, saying how much was cut. */
+export const clip = (text: string, max: number): string =>
+  text.length <= max ? text : `${text.slice(0, max)} …[+${text.length - max} chars]`;
+
+/** The cluster as a reader knows it: its id, else the bundle name, else the input path. */
+export const clusterLabel = (report: PostmortemReport): string =>
+  report.bundle.clusterId ?? report.bundle.name ?? report.bundle.path;
+
+/** `v1.4.2 → v1.5.0` of the upgrade, or the bundle's Harvester version in readiness mode. */
+export const versionsText = (report: PostmortemReport): string => {
+  const upgrade = report.upgrade;
+  if (upgrade === null) return `Harvester ${report.bundle.harvesterVersion ?? 'version unknown'}`;
+  return `${upgrade.fromVersion ?? 'unknown'} → ${upgrade.toVersion ?? 'unknown'}`;
+};
