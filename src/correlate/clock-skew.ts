@@ -1,0 +1,188 @@
+import type { EvidenceRef } from '../rules/types.js';
+import { compareText } from '../util/compare.js';
+import type { ClockSkew, KeyEvent, KeyEventKind } from './types.js';
+
+/**
+ * Clock skew of a node's own log times against the reference clock.
+ *
+ * Two clocks meet in a bundle: the reference (API object times in `yamls/`, and the kubelet log-API RFC3339Nano
+ * prefix of every pod log under `logs/<ns>/<pod>/`) and each node's own logs (journald short-precise files,
+ * kernel.log, klog kubelet.log), whose times carry no year and no zone and come from the node's clock. A wrong zone
+ * assumption or a drifting node clock shifts the latter. The same happening seen on both sides gives one pair.
+ *
+ * Sign convention: `offsetMs = nodeTime − apiTime`; a positive offset means the node's clock runs ahead, and the
+ * reference time of a node-local time t is `t − offsetMs` (see applySkew).
+ */
+
+/** Offsets smaller than this are reported but not applied: matched happenings are themselves that far apart. */
+export const MIN_APPLIED_SKEW_MS = 1000;
+
+/** How far apart the two sightings of one happening may be; larger gaps are taken for different happenings. */
+export const MAX_PAIR_GAP_MS = 60 * 60 * 1000;
+
+/** One happening seen on both clocks. */
+export interface SkewPair {
+  node: string;
+  apiTime: number;
+  nodeTime: number;
+  basis: string;
+}
+
+export type ClockSide = 'node' | 'reference';
+
+/** Node logs written with the node's own year-less, zone-less times (bundle-layout §8, §9). */
+const NODE_LOCAL_LOGS = new Set([
+  'kubelet',
+  'kernel',
+  'rke2-server',
+  'rke2-agent',
+  'rancherd',
+  'rancher-system-agent',
+  'wicked',
+  'iscsid',
+]);
+const POD_LOG = /^logs\/([^/]+)\/([^/]+)\/[^/]+\.log(?:\.\d+)?$/;
+const NODE_LOG = /(?:^|\/)logs\/([a-z0-9-]+)\.log(?:\.\d+)?$/;
+const NODE_MEMBER = /^nodes\/([^/!]+?)(?:\.zip)?[!/]/;
+
+/** Which clock stamped a line of this member; null when neither applies (containerd's zoned times, archives, ...). */
+export function clockSide(file: string): ClockSide | null {
+  if (file.startsWith('yamls/') || POD_LOG.test(file)) return 'reference';
+  const m = NODE_LOG.exec(file);
+  return m && NODE_LOCAL_LOGS.has(m[1]) ? 'node' : null;
+}
+
+/** The node a member of `nodes/<node>.zip` belongs to. */
+export function nodeOfMember(file: string): string | null {
+  return NODE_MEMBER.exec(file)?.[1] ?? null;
+}
+
+const median = (sorted: readonly number[]): number => {
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : Math.round((sorted[mid - 1] + sorted[mid]) / 2);
+};
+
+const BASIS_EXAMPLES = 3;
+
+/** Median offset per node over its pairs; nodes without pairs get no entry. Sorted by node. */
+export function estimateClockSkew(pairs: readonly SkewPair[]): ClockSkew[] {
+  const byNode = new Map<string, SkewPair[]>();
+  for (const p of pairs) byNode.set(p.node, [...(byNode.get(p.node) ?? []), p]);
+  return [...byNode.keys()].sort().map((node) => {
+    const own = byNode.get(node)!;
+    const offsets = own.map((p) => p.nodeTime - p.apiTime).sort((a, b) => a - b);
+    const bases = [...new Set(own.map((p) => p.basis))].sort();
+    const shown = bases.slice(0, BASIS_EXAMPLES).join('; ');
+    const more = bases.length > BASIS_EXAMPLES ? `; +${bases.length - BASIS_EXAMPLES} more` : '';
+    const count = `${own.length} pair${own.length === 1 ? '' : 's'}`;
+    return { node, offsetMs: median(offsets), basis: `median of ${count} (node log time − API/CRI time): ${shown}${more}` };
+  });
+}
+
+/** A node-local time on the reference clock; offsets under MIN_APPLIED_SKEW_MS are left alone. */
+export function applySkew(time: number, node: string | null, skews: readonly ClockSkew[]): number {
+  if (node === null) return time;
+  const skew = skews.find((s) => s.node === node);
+  return skew && Math.abs(skew.offsetMs) >= MIN_APPLIED_SKEW_MS ? time - skew.offsetMs : time;
+}
+
+/** The reference time of a time read from `file`: skew applies only to node-local logs. */
+export function referenceTime(time: number, node: string | null, file: string | null, skews: readonly ClockSkew[]): number {
+  if (file === null || clockSide(file) !== 'node') return time;
+  return applySkew(time, node ?? nodeOfMember(file), skews);
+}
+
+interface Sighting {
+  node: string;
+  side: ClockSide;
+  kind: KeyEventKind;
+  time: number;
+  /** What the happening is about: `vm:<ns>/<vm>`, `job:<job or pod name>`, `pod:<ns>/<pod>`. */
+  subjects: string[];
+  evidence: EvidenceRef;
+}
+
+const VIRT_LAUNCHER = /^virt-launcher-(.+)-[a-z0-9]{5}$/;
+const UPGRADE_JOB = /\b((?:apply-)?hvst-upgrade-[a-z0-9]{5}-[a-z0-9.-]*[a-z0-9])/g;
+const KLOG_POD = /\bpods?=\[?"([a-z0-9.-]+)\/([a-z0-9.-]+)"/g;
+const JSON_NAME = /"name":"([a-z0-9.-]+)"/;
+const JSON_NAMESPACE = /"namespace":"([a-z0-9.-]+)"/;
+
+/** Subjects of a pod: the VM behind a virt-launcher pod, the upgrade job behind a job pod, else the pod itself. */
+function podSubjects(namespace: string, pod: string): string[] {
+  const vm = VIRT_LAUNCHER.exec(pod);
+  if (vm) return [`vm:${namespace}/${vm[1]}`];
+  return pod.includes('hvst-upgrade-') ? [`job:${pod}`] : [`pod:${namespace}/${pod}`];
+}
+
+function subjectsOf(e: KeyEvent): string[] {
+  const found: string[] = [];
+  const podLog = POD_LOG.exec(e.evidence.file);
+  if (podLog) found.push(...podSubjects(podLog[1], podLog[2]));
+  const text = `${e.summary}\n${e.evidence.text}`;
+  for (const m of text.matchAll(KLOG_POD)) found.push(...podSubjects(m[1], m[2]));
+  for (const m of text.matchAll(UPGRADE_JOB)) found.push(`job:${m[1]}`);
+  // virt-handler JSON lines name the VMI (named like its VM) and its namespace.
+  if (/\/virt-handler-[^/]+\//.test(e.evidence.file)) {
+    const name = JSON_NAME.exec(e.evidence.text)?.[1];
+    const namespace = JSON_NAMESPACE.exec(e.evidence.text)?.[1];
+    if (name && namespace) found.push(`vm:${namespace}/${name}`);
+  }
+  return [...new Set(found)].sort();
+}
+
+/** A job and its pod (`<job>-<suffix>`) are one subject; everything else must be equal. */
+const sameSubject = (a: string, b: string): boolean =>
+  a === b || (a.startsWith('job:') && b.startsWith('job:') && (a.startsWith(`${b}-`) || b.startsWith(`${a}-`)));
+
+function sighting(e: KeyEvent): Sighting | null {
+  const side = clockSide(e.evidence.file);
+  const node = e.node ?? nodeOfMember(e.evidence.file);
+  if (side === null || node === null) return null;
+  const subjects = subjectsOf(e);
+  return subjects.length === 0 ? null : { node, side, kind: e.kind, time: e.time, subjects, evidence: e.evidence };
+}
+
+const shortFile = (file: string): string => file.split('/').slice(-2).join('/');
+const cite = (s: Sighting): string => `${shortFile(s.evidence.file)}:${s.evidence.line ?? '?'}`;
+const citeOrder = (a: Sighting, b: Sighting): number =>
+  compareText(a.evidence.file, b.evidence.file) || (a.evidence.line ?? 0) - (b.evidence.line ?? 0);
+
+/**
+ * Pairs of the same happening seen on a node's own clock and on the reference clock, from key events and from
+ * object times given as key events (e.g. Job startTime/completionTime as `job-start`/`job-complete`).
+ *
+ * A pair needs: the same node, the same key-event kind, a common subject, and at most MAX_PAIR_GAP_MS between them.
+ * Subjects are read from the evidence: the VM of a virt-launcher pod (pod-log path, klog `pod="<ns>/<pod>"`,
+ * virt-handler JSON name/namespace), an upgrade job or its pod (`hvst-upgrade-<id>-...`), or any other pod. So the
+ * matches implemented are: a VM stop in kubelet.log vs the same VM's virt-launcher/virt-handler pod log; an upgrade
+ * job's start/end in kubelet.log or the node journal vs its Job object times or its pod log; a pod's start or stop in
+ * kubelet.log vs the same pod's log. Pairs are chosen one-to-one, closest first.
+ */
+export function matchSkewPairs(keyEvents: readonly KeyEvent[], objectTimes: readonly KeyEvent[] = []): SkewPair[] {
+  const sightings = [...keyEvents, ...objectTimes].map(sighting).filter((s): s is Sighting => s !== null);
+  const nodeSide = sightings.filter((s) => s.side === 'node');
+  const refSide = sightings.filter((s) => s.side === 'reference');
+  const candidates: { n: Sighting; r: Sighting; subject: string; gap: number }[] = [];
+  for (const n of nodeSide) {
+    for (const r of refSide) {
+      if (r.node !== n.node || r.kind !== n.kind || Math.abs(n.time - r.time) > MAX_PAIR_GAP_MS) continue;
+      const subject = n.subjects.find((a) => r.subjects.some((b) => sameSubject(a, b)));
+      if (subject !== undefined) candidates.push({ n, r, subject, gap: Math.abs(n.time - r.time) });
+    }
+  }
+  candidates.sort((a, b) => a.gap - b.gap || citeOrder(a.n, b.n) || citeOrder(a.r, b.r));
+  const used = new Set<Sighting>();
+  const pairs: SkewPair[] = [];
+  for (const c of candidates) {
+    if (used.has(c.n) || used.has(c.r)) continue;
+    used.add(c.n).add(c.r);
+    pairs.push({
+      node: c.n.node,
+      apiTime: c.r.time,
+      nodeTime: c.n.time,
+      basis: `${c.n.kind} of ${c.subject.slice(c.subject.indexOf(':') + 1)} (${cite(c.n)} vs ${cite(c.r)})`,
+    });
+  }
+  return pairs.sort((a, b) => compareText(a.node, b.node) || a.nodeTime - b.nodeTime || compareText(a.basis, b.basis));
+}
