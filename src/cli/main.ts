@@ -5,6 +5,7 @@ import { registerAnalyzeCommand } from './analyze-command.js';
 import { registerInspectCommand } from './inspect-command.js';
 import { registerEventsCommand } from './events-command.js';
 import { registerRulesCommand } from './rules-command.js';
+import { registerBatchCommand, registerHistoryCommand } from './batch-command.js';
 import { EXIT_OK, EXIT_TOOL_ERROR, type CliIo, processIo } from './io.js';
 
 /** The whole CLI: parses argv, runs one command, returns the exit code. Only cli/ prints. */
@@ -23,6 +24,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerInspectCommand(program, io, setExit);
   registerEventsCommand(program, io, setExit);
   registerRulesCommand(program, io, setExit);
+  registerBatchCommand(program, io, setExit);
+  registerHistoryCommand(program, io);
   program.addOption(new Option('--debug', 'print stack traces of internal errors').hideHelp());
   try {
     await program.parseAsync([...argv], { from: 'user' });
