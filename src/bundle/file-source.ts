@@ -1,0 +1,69 @@
+import { createReadStream } from 'node:fs';
+import { posix } from 'node:path';
+import { classifyPath } from './classify-path.js';
+import { CHUNK_BYTES, memberContent } from './member-stream.js';
+import { createReadContext } from './read-context.js';
+import type { TempFile } from './temp-file.js';
+import type { BundleMember, BundleSource, Packing, ReadLimits, ReadProblem } from './types.js';
+
+export interface LooseFile {
+  absolute: string;
+  /** As displayed: relative to the working directory when possible, with forward slashes. */
+  displayPath: string;
+  size: number;
+  mtime: number;
+  /** Content starts with the gzip magic: gunzipped whatever its name. */
+  gzipped: boolean;
+}
+
+/** Member paths of loose files: relative to their common folder, so names stay short and unique. */
+function memberPaths(files: readonly LooseFile[]): string[] {
+  const folders = files.map((f) => posix.dirname(f.displayPath).split('/'));
+  let common = folders[0]?.length ?? 0;
+  for (const folder of folders) {
+    let same = 0;
+    while (same < common && same < folder.length && folder[same] === folders[0][same]) same++;
+    common = same;
+  }
+  return files.map((f) => f.displayPath.split('/').slice(common).join('/'));
+}
+
+async function* looseMembers(files: readonly LooseFile[], limits: ReadLimits, onProblem: (p: ReadProblem) => void, displayPath: string): AsyncGenerator<BundleMember> {
+  const ctx = createReadContext(limits, onProblem, displayPath, new Set<TempFile>(), 0);
+  const paths = memberPaths(files);
+  for (const [index, file] of files.entries()) {
+    const path = paths[index];
+    if (file.size === 0) {
+      ctx.onProblem({ file: path, reason: 'empty file (0 bytes)' });
+      continue;
+    }
+    if (!ctx.budget.admitMember()) return;
+    yield {
+      info: classifyPath(path),
+      size: file.gzipped ? null : file.size,
+      mtime: file.mtime,
+      open: async () =>
+        memberContent({
+          file: path,
+          ctx,
+          stored: createReadStream(file.absolute, { highWaterMark: CHUNK_BYTES }),
+          size: file.size,
+          deflatedSize: null,
+          gzipped: file.gzipped,
+        }),
+    };
+  }
+}
+
+/** One or several loose log files (plain or gzipped), in the order given. */
+export function openFileSource(files: readonly LooseFile[], limits: ReadLimits): BundleSource {
+  const packing: Packing = files.length === 1 && files[0].gzipped ? 'gzip-file' : 'file';
+  const displayPath = files.map((f) => f.displayPath).join(', ');
+  return {
+    packing,
+    displayPath,
+    root: '',
+    members: (onProblem: (p: ReadProblem) => void) => looseMembers(files, limits, onProblem, displayPath),
+    close: async () => {},
+  };
+}

@@ -1,0 +1,94 @@
+import { pipeline, Readable } from 'node:stream';
+import { createGunzip, createInflateRaw } from 'node:zlib';
+import { isGzipFileName } from './member-path.js';
+import type { ReadContext } from './read-context.js';
+
+/** zlib output chunk size: 1 MiB triples throughput over the 16 KiB default (performance-notes.md). */
+export const CHUNK_BYTES = 1 << 20;
+
+const ignore = (): void => {};
+
+/** A reason a human can act on, for errors met while reading a member. */
+export function describeReadError(err: unknown): string {
+  const error = err as NodeJS.ErrnoException | undefined;
+  const message = error?.message ?? String(err);
+  if (error?.code === 'Z_BUF_ERROR') return `compressed data ends early (truncated): ${message}`;
+  if (error?.code === 'Z_DATA_ERROR') return `corrupt compressed data: ${message}`;
+  return message;
+}
+
+interface GuardOptions {
+  file: string;
+  ctx: ReadContext;
+  /** Most bytes the member may expand to (compression-ratio bound); null when unbounded. */
+  maxBytes: number | null;
+  /** Uncompressed size the container declares, compared once the stream is read to its end. */
+  declaredSize: number | null;
+}
+
+/**
+ * The member's bytes as the consumer sees them: limits enforced, and every data problem (corrupt or truncated
+ * compressed data, a size that differs from the declared one) reported through onProblem instead of an error —
+ * the stream then just ends. Destroying it destroys the source.
+ */
+function guardedStream(source: Readable, { file, ctx, maxBytes, declaredSize }: GuardOptions): Readable {
+  async function* deliver(): AsyncGenerator<Buffer> {
+    let delivered = 0;
+    try {
+      for await (const chunk of source) {
+        const buf = chunk as Buffer;
+        if (maxBytes !== null && delivered + buf.length > maxBytes) {
+          const ratio = ctx.budget.limits.maxCompressionRatio;
+          ctx.onProblem({ file, reason: `maxCompressionRatio limit (${ratio}) exceeded while inflating: read stopped after ${delivered} bytes` });
+          return;
+        }
+        if (!ctx.budget.addBytes(buf.length, file)) return;
+        delivered += buf.length;
+        yield buf;
+      }
+      if (declaredSize !== null && delivered !== declaredSize) {
+        ctx.onProblem({ file, reason: `${delivered} bytes read where the archive declares ${declaredSize}` });
+      }
+    } catch (err) {
+      ctx.onProblem({ file, reason: describeReadError(err) });
+    } finally {
+      if (!source.destroyed) source.destroy();
+    }
+  }
+  return Readable.from(deliver(), { objectMode: false });
+}
+
+export interface MemberContent {
+  /** Display path, used for problems and to recognise `.gz` members. */
+  file: string;
+  ctx: ReadContext;
+  /** The member's bytes as stored in its container. */
+  stored: Readable;
+  /** Size of the member once the container's own compression is undone; null when unknown. */
+  size: number | null;
+  /** Stored bytes are raw deflate (zip method 8) of this compressed size. */
+  deflatedSize: number | null;
+  /** The member is a gzip stream of one file; by default when its name ends in `.gz` (not `.tar.gz`). */
+  gzipped?: boolean;
+}
+
+/**
+ * The decompressed content of a member: the container's deflate undone, then a `.gz` member gunzipped
+ * transparently (its display path keeps the `.gz` name), all behind the guard.
+ */
+export function memberContent({ file, ctx, stored, size, deflatedSize, gzipped = isGzipFileName(file) }: MemberContent): Readable {
+  const ratio = ctx.budget.limits.maxCompressionRatio;
+  let stream = stored;
+  let maxBytes: number | null = null;
+  let declaredSize = size;
+  if (deflatedSize !== null) {
+    stream = pipeline(stream, createInflateRaw({ chunkSize: CHUNK_BYTES }), ignore);
+    maxBytes = Math.max(deflatedSize, 1) * ratio;
+  }
+  if (gzipped) {
+    stream = pipeline(stream, createGunzip({ chunkSize: CHUNK_BYTES }), ignore);
+    maxBytes = size === null ? null : Math.max(size, 1) * ratio;
+    declaredSize = null;
+  }
+  return guardedStream(stream, { file, ctx, maxBytes, declaredSize });
+}

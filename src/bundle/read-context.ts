@@ -1,0 +1,88 @@
+import type { TempFile } from './temp-file.js';
+import type { ReadLimits, ReadProblem } from './types.js';
+
+/**
+ * Counts what one pass over an input has read against ReadLimits. Reaching a limit is reported once, with the
+ * limit's name, and stops the pass: `stopped` is checked by every source before it yields the next member.
+ */
+export class ReadBudget {
+  private members = 0;
+  private bytes = 0;
+  stopped = false;
+
+  constructor(
+    readonly limits: ReadLimits,
+    private readonly report: (p: ReadProblem) => void,
+    private readonly inputPath: string,
+  ) {}
+
+  /** Counts one member; false (and the pass stops) once maxMembers members were read. */
+  admitMember(): boolean {
+    if (this.stopped) return false;
+    if (this.members >= this.limits.maxMembers) {
+      this.stop(`maxMembers limit (${this.limits.maxMembers}) reached: later members were not read`);
+      return false;
+    }
+    this.members++;
+    return true;
+  }
+
+  /** Counts decompressed bytes; false (and the pass stops) once maxTotalBytes would be exceeded. */
+  addBytes(count: number, file: string): boolean {
+    if (this.stopped) return false;
+    if (this.bytes + count > this.limits.maxTotalBytes) {
+      this.stop(`maxTotalBytes limit (${this.limits.maxTotalBytes} bytes) reached in ${file}: the rest of the input was not read`);
+      return false;
+    }
+    this.bytes += count;
+    return true;
+  }
+
+  private stop(reason: string): void {
+    this.stopped = true;
+    this.report({ file: this.inputPath, reason });
+  }
+}
+
+/** What every source needs while it walks an input. */
+export interface ReadContext {
+  budget: ReadBudget;
+  onProblem: (p: ReadProblem) => void;
+  /** Archive nesting of the container being read: the input archive is 1, a node zip inside it 2. */
+  depth: number;
+  /** Spooled nested archives not yet removed, shared by the whole source so close() can remove them. */
+  temporaryFiles: Set<TempFile>;
+}
+
+/** The context of one pass (one members() call) over an input. */
+export function createReadContext(
+  limits: ReadLimits,
+  onProblem: (p: ReadProblem) => void,
+  inputPath: string,
+  temporaryFiles: Set<TempFile>,
+  depth: number,
+): ReadContext {
+  return { budget: new ReadBudget(limits, onProblem, inputPath), onProblem, depth, temporaryFiles };
+}
+
+/** Removes what a pass left behind when it was abandoned before its end. */
+export async function removeTemporaryFiles(temporaryFiles: Set<TempFile>): Promise<void> {
+  for (const temp of [...temporaryFiles]) {
+    temporaryFiles.delete(temp);
+    await temp.dispose();
+  }
+}
+
+export const withinNestingLimit = (ctx: ReadContext, file: string): boolean => {
+  if (ctx.depth + 1 <= ctx.budget.limits.maxNestingDepth) return true;
+  ctx.onProblem({ file, reason: `maxNestingDepth limit (${ctx.budget.limits.maxNestingDepth}) reached: nested archive not opened` });
+  return false;
+};
+
+/** Declared sizes above maxCompressionRatio (zip bombs) are refused before any byte is inflated. */
+export function withinCompressionRatio(ctx: ReadContext, file: string, compressed: number, uncompressed: number): boolean {
+  const ratio = ctx.budget.limits.maxCompressionRatio;
+  if (uncompressed <= Math.max(compressed, 1) * ratio) return true;
+  ctx.onProblem({ file, reason: `maxCompressionRatio limit (${ratio}) exceeded: ${compressed} bytes declared to expand to ${uncompressed}; not read` });
+  return false;
+}

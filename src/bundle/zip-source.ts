@@ -1,0 +1,178 @@
+import { open, stat } from 'node:fs/promises';
+import { pipeline, PassThrough, type Readable } from 'node:stream';
+import { createInflateRaw } from 'node:zlib';
+import { FileRange } from './byte-range.js';
+import { classifyPath } from './classify-path.js';
+import { compareMemberPaths, findBundleRoot, isGzipFileName, isZipFileName, nestedPath, stripRoot } from './member-path.js';
+import { CHUNK_BYTES, describeReadError, memberContent } from './member-stream.js';
+import {
+  createReadContext,
+  removeTemporaryFiles,
+  withinCompressionRatio,
+  withinNestingLimit,
+  type ReadContext,
+} from './read-context.js';
+import { spoolToTempFile, type TempFile } from './temp-file.js';
+import type { BundleMember, BundleSource, ReadLimits, ReadProblem } from './types.js';
+import { listZip, localDataStart, type ZipListing, type ZipRecord } from './zip-listing.js';
+
+const METHOD_STORED = 0;
+const METHOD_DEFLATED = 8;
+
+interface ZipFile {
+  /** Display path of the zip itself: problems about the whole zip cite it. */
+  path: string;
+  range: FileRange;
+  listing: ZipListing;
+  /** Prefix of member paths: '' for the input zip, `<zip path>!/` inside a nested one. */
+  prefix: string;
+  /** Bundle root stripped from member names (input zip only). */
+  root: string;
+}
+
+const emptyStream = (): Readable => new PassThrough().end();
+
+/** Why a record cannot be read (and so is reported instead of yielded), or null. */
+function unreadableReason(record: ZipRecord): string | null {
+  if (record.encrypted) return 'encrypted member, not read';
+  if (record.method !== METHOD_STORED && record.method !== METHOD_DEFLATED) {
+    return `unsupported compression method ${record.method}, not read`;
+  }
+  return null;
+}
+
+/** The raw (still deflated, when method 8) bytes of a record, located through its local header. */
+async function storedBytes(zip: ZipFile, record: ZipRecord): Promise<Readable> {
+  const dataStart = record.dataStart ?? (await localDataStart(zip.range, record.localHeaderOffset ?? 0));
+  const dataEnd = Math.min(dataStart + record.compressedSize, zip.range.size);
+  return zip.range.stream(dataStart, dataEnd);
+}
+
+function zipMember(zip: ZipFile, record: ZipRecord, path: string, ctx: ReadContext): BundleMember {
+  const gzip = isGzipFileName(path);
+  return {
+    info: classifyPath(path),
+    size: gzip ? null : record.uncompressedSize,
+    mtime: record.mtime,
+    open: async () => {
+      try {
+        const stored = await storedBytes(zip, record);
+        const deflatedSize = record.method === METHOD_DEFLATED ? record.compressedSize : null;
+        return memberContent({ file: path, ctx, stored, size: record.uncompressedSize, deflatedSize });
+      } catch (err) {
+        ctx.onProblem({ file: path, reason: describeReadError(err) });
+        return emptyStream();
+      }
+    },
+  };
+}
+
+/**
+ * The members of a nested zip, read in place: a stored one by random access into its container's byte range, a
+ * deflated one inflated to a temporary file first (never held in memory), removed once its members are read.
+ */
+async function* nestedZipMembers(zip: ZipFile, record: ZipRecord, path: string, ctx: ReadContext): AsyncGenerator<BundleMember> {
+  if (!withinNestingLimit(ctx, path)) return;
+  const inner = { ...ctx, depth: ctx.depth + 1 };
+  let range: FileRange;
+  let dispose: (() => Promise<void>) | null = null;
+  try {
+    const dataStart = record.dataStart ?? (await localDataStart(zip.range, record.localHeaderOffset ?? 0));
+    if (record.method === METHOD_STORED) {
+      range = zip.range.sub(dataStart, record.compressedSize);
+    } else {
+      const inflated = pipeline(zip.range.stream(dataStart, dataStart + record.compressedSize), createInflateRaw({ chunkSize: CHUNK_BYTES }), () => {});
+      const maxBytes = Math.max(record.compressedSize, 1) * ctx.budget.limits.maxCompressionRatio;
+      let spooled = 0;
+      const temp = await spoolToTempFile(inflated, (bytes) => {
+        spooled += bytes;
+        if (spooled > maxBytes) throw new Error(`maxCompressionRatio limit (${ctx.budget.limits.maxCompressionRatio}) exceeded while inflating`);
+        if (!ctx.budget.addBytes(bytes, path)) throw new Error('maxTotalBytes limit reached');
+      });
+      ctx.temporaryFiles.add(temp);
+      dispose = async () => {
+        ctx.temporaryFiles.delete(temp);
+        await temp.dispose();
+      };
+      range = new FileRange(temp.handle, 0, temp.size);
+    }
+  } catch (err) {
+    ctx.onProblem({ file: path, reason: `corrupt nested zip: ${describeReadError(err)}` });
+    return;
+  }
+  try {
+    const listing = await listZip(range);
+    yield* zipMembers({ path, range, listing, prefix: nestedPath(path, ''), root: '' }, inner);
+  } finally {
+    await dispose?.();
+  }
+}
+
+/** Every member of a zip in a total order (metadata.yaml, yamls/, then by path), nested zips expanded in place. */
+export async function* zipMembers(zip: ZipFile, ctx: ReadContext): AsyncGenerator<BundleMember> {
+  const { listing } = zip;
+  const nested = zip.prefix !== '';
+  if (listing.unreadable !== null) {
+    ctx.onProblem({ file: zip.path, reason: `${nested ? 'corrupt nested zip' : 'unreadable zip'}: ${listing.unreadable}` });
+    return;
+  }
+  if (listing.recoveredFrom !== null) {
+    ctx.onProblem({
+      file: zip.path,
+      reason: `no readable central directory (${listing.recoveredFrom}); ${listing.records.length} members recovered by scanning local headers`,
+    });
+  }
+  const files = listing.records
+    .filter((r) => !r.isDirectory && r.name !== '')
+    .map((record, index) => ({ record, index, path: zip.prefix + stripRoot(record.name, zip.root) }))
+    .sort((a, b) => compareMemberPaths(a.path, b.path) || a.index - b.index);
+
+  for (const { record, path } of files) {
+    if (!ctx.budget.admitMember()) return;
+    const unreadable = unreadableReason(record);
+    if (unreadable !== null) {
+      ctx.onProblem({ file: path, reason: unreadable });
+      continue;
+    }
+    if (record.truncated) {
+      ctx.onProblem({ file: path, reason: 'member cut off by the end of the archive: only its beginning can be read' });
+    }
+    if (
+      record.method === METHOD_DEFLATED &&
+      record.uncompressedSize !== null &&
+      !withinCompressionRatio(ctx, path, record.compressedSize, record.uncompressedSize)
+    ) {
+      continue;
+    }
+    yield zipMember(zip, record, path, ctx);
+    if (isZipFileName(path) && !ctx.budget.stopped) yield* nestedZipMembers(zip, record, path, ctx);
+  }
+}
+
+/** A zip input: its central directory is listed at once (to find the bundle root), members are read on demand. */
+export async function openZipSource(path: string, displayPath: string, limits: ReadLimits): Promise<BundleSource> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await stat(path);
+    const range = new FileRange(handle, 0, size);
+    const listing = await listZip(range);
+    const root = findBundleRoot(listing.records.filter((r) => !r.isDirectory).map((r) => r.name));
+    const temporaryFiles = new Set<TempFile>();
+    return {
+      packing: 'zip',
+      displayPath,
+      root,
+      members: (onProblem: (p: ReadProblem) => void) => {
+        const ctx = createReadContext(limits, onProblem, displayPath, temporaryFiles, 1);
+        return zipMembers({ path: displayPath, range, listing, prefix: '', root }, ctx);
+      },
+      close: async () => {
+        await removeTemporaryFiles(temporaryFiles);
+        await handle.close();
+      },
+    };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
