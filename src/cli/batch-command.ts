@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { loadRules } from '../analyze/load-rules.js';
@@ -85,6 +86,7 @@ export function registerHistoryCommand(program: Command, io: CliIo): void {
     .addOption(new Option('-f, --format <format>', 'summary format').choices(SUMMARY_FORMATS).default('terminal'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (path: string, options: { format: SummaryFormat; output?: string }) => {
+      if (!existsSync(path)) throw new UsageError(`history database ${path} does not exist (create it with batch --db)`);
       const db = new HistoryDb(path);
       try {
         const items = db.all().map((result) => ({ status: 'cached' as const, result }));
