@@ -14,6 +14,7 @@ export function parseKlog(text: string, clock: WallClock): ParsedLine | null {
   const level = levelFromKlogLetter(text.charCodeAt(0));
   if (level === null || text.charCodeAt(5) !== 32) return null;
   const timeEnd = text.charCodeAt(14) === 46 ? wordEnd(text, 15) : 14;
+  if (text.charCodeAt(timeEnd) !== 32) return null;
   const stamp = parseKlogTime(text, 1, timeEnd);
   if (stamp === null) return null;
 
