@@ -143,8 +143,8 @@ function sighting(e: KeyEvent): Sighting | null {
   return subjects.length === 0 ? null : { node, side, kind: e.kind, time: e.time, subjects, evidence: e.evidence };
 }
 
-const shortFile = (file: string): string => file.split('/').slice(-2).join('/');
-const cite = (s: Sighting): string => `${shortFile(s.evidence.file)}:${s.evidence.line ?? '?'}`;
+/** A member path as short as it stays unambiguous: node members without their `nodes/<node>.zip!/` head. */
+const cite = (s: Sighting): string => `${s.evidence.file.split('!/').pop()}:${s.evidence.line ?? '?'}`;
 const citeOrder = (a: Sighting, b: Sighting): number =>
   compareText(a.evidence.file, b.evidence.file) || (a.evidence.line ?? 0) - (b.evidence.line ?? 0);
 
@@ -167,8 +167,11 @@ export function matchSkewPairs(keyEvents: readonly KeyEvent[], objectTimes: read
   for (const n of nodeSide) {
     for (const r of refSide) {
       if (r.node !== n.node || r.kind !== n.kind || Math.abs(n.time - r.time) > MAX_PAIR_GAP_MS) continue;
-      const subject = n.subjects.find((a) => r.subjects.some((b) => sameSubject(a, b)));
-      if (subject !== undefined) candidates.push({ n, r, subject, gap: Math.abs(n.time - r.time) });
+      for (const a of n.subjects) {
+        const b = r.subjects.find((x) => sameSubject(a, x));
+        // A job and its pod: the job names the happening.
+        if (b !== undefined) candidates.push({ n, r, subject: a.length <= b.length ? a : b, gap: Math.abs(n.time - r.time) });
+      }
     }
   }
   candidates.sort((a, b) => a.gap - b.gap || citeOrder(a.n, b.n) || citeOrder(a.r, b.r));

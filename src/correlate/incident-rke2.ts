@@ -34,16 +34,16 @@ function vmLink(vms: Finding[], ctx: CorrelationContext, node: string, restart: 
   const when = first === last ? `at ${clockTime(first)}` : `between ${clockTime(first)} and ${clockTime(last)}`;
   const what = `${counted(vms.length, 'VM')} killed abruptly on ${node} ${when} (${someOf(vms.map((f) => f.subject ?? f.id))})`;
   const ordered = restart !== null && first >= restart.time - ORDER_TOLERANCE_MS;
+  const after = !ordered ? '' : first >= restart.time ? `, from ${duration(first - restart.time)} after the restart` : ', right at the restart';
   const seenKilled = vms.every((f) => f.evidence.some((e) => KUBELET_KILL.test(e.text)));
   if (ordered && seenKilled) {
     return {
       findingId: vms[0].id,
       event: null,
       relation: 'observed',
-      explanation: `${what}, from ${duration(first - restart.time)} after the restart: kubelet killed their virt-launcher pods`,
+      explanation: `${what}${after}: kubelet killed their virt-launcher pods`,
     };
   }
-  const after = ordered ? `, from ${duration(first - restart.time)} after the restart` : '';
   return {
     findingId: vms[0].id,
     event: null,
