@@ -12,6 +12,8 @@ export interface FixtureEntry {
   data?: string | Buffer;
   /** zip: deflate (default true). */
   compress?: boolean;
+  /** zip: written from a stream, so sizes follow the data in a data descriptor. */
+  streamed?: boolean;
   /** tar: entry type (default file). */
   type?: 'file' | 'directory' | 'symlink';
 }
@@ -22,11 +24,22 @@ export function zipBuffer(entries: FixtureEntry[], options: { zip64?: boolean } 
   const mtime = new Date(Date.UTC(2025, 6, 3, 1, 15, 44));
   for (const entry of entries) {
     if (entry.type === 'directory') zip.addEmptyDirectory(entry.name, { mtime });
+    else if (entry.streamed) zip.addReadStream(Readable.from([Buffer.from(entry.data ?? '')]), entry.name, { compress: entry.compress ?? true, mtime });
     else zip.addBuffer(Buffer.from(entry.data ?? ''), entry.name, { compress: entry.compress ?? true, mtime, forceZip64Format: options.zip64 });
   }
   zip.end();
   return streamToBuffer(zip.outputStream);
 }
+
+/** Where a zip member's data starts, from the first local header naming it. */
+export function zipDataOffset(zip: Buffer, name: string): number {
+  const header = zip.indexOf(Buffer.from(name)) - 30;
+  if (header < 0 || zip.readUInt32LE(header) !== 0x04034b50) throw new Error(`no local header for ${name}`);
+  return header + 30 + zip.readUInt16LE(header + 26) + zip.readUInt16LE(header + 28);
+}
+
+/** The offset of the zip's central directory (for cutting it off). */
+export const centralDirectoryOffset = (zip: Buffer): number => zip.indexOf(Buffer.from([0x50, 0x4b, 1, 2]));
 
 export async function tarBuffer(entries: FixtureEntry[], gzip = false): Promise<Buffer> {
   const pack = tar.pack();
