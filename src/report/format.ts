@@ -4,6 +4,9 @@ import type { Incident } from '../correlate/types.js';
 import type { PostmortemReport, TimelineEntry } from './model.js';
 import { toIso } from '../util/time.js';
 
+/** Where rule documentation lives unless the caller says otherwise; rules link to `<base>#<rule-id>`. */
+export const DEFAULT_RULE_DOCS_BASE = 'rules/README.md';
+
 /** Code-unit order: locale-independent, so every machine sorts alike. */
 export const compareText = (a: string | null, b: string | null): number => {
   if (a === b) return 0;

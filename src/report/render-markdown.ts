@@ -5,6 +5,7 @@ import {
   clusterLabel,
   compareText,
   countText,
+  DEFAULT_RULE_DOCS_BASE,
   durationText,
   isoText,
   percentText,
@@ -25,7 +26,6 @@ export interface MarkdownOptions {
   maxBytes?: number;
 }
 
-export const DEFAULT_RULE_DOCS_BASE = 'rules/README.md';
 export const DEFAULT_MAX_BYTES = 60_000;
 /** Longest evidence line shown; log lines can be up to the reader's line limit. */
 const EVIDENCE_TEXT_MAX = 1000;
