@@ -89,7 +89,20 @@ export function createKeyEventCollector(): KeyEventCollector {
   const lastState = new Map<string, string>();
   const releaseSeen = new Set<string>();
 
+  /** A stop ends the start before it (and a start the stop): a restart is two moments, not one long start. */
+  function closeCounterpart(s: Sighting, file: string): void {
+    const counterpart = s.kind === 'rke2-stop' ? 'rke2-start' : s.kind === 'rke2-start' ? 'rke2-stop' : null;
+    if (!counterpart) return;
+    for (const [key, group] of open) {
+      if (group.sighting.kind === counterpart && group.sighting.node === s.node && group.evidence.file === file) {
+        closed.push(toKeyEvent(group));
+        open.delete(key);
+      }
+    }
+  }
+
   function add(s: Sighting, e: LogEvent, time: number, evidence = evidenceOf(e, time)): void {
+    closeCounterpart(s, e.file);
     const key = `${s.kind}\u0000${s.node ?? ''}\u0000${e.file}\u0000${s.group}`;
     const group = open.get(key);
     if (group && s.mergeWithinMs > 0 && Math.abs(time - group.lastTime) <= s.mergeWithinMs) {

@@ -20,10 +20,6 @@ export function labelsOf(o: K8sObject): Record<string, string> {
   return stringMap(field(o.raw, 'metadata', 'labels'));
 }
 
-export function annotationsOf(o: K8sObject): Record<string, string> {
-  return stringMap(field(o.raw, 'metadata', 'annotations'));
-}
-
 function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return out;

@@ -64,6 +64,22 @@ describe('key events from node journals and logs', () => {
     expect(rke2VersionOf(events[2])).toBe('v1.32.3+rke2r1');
   });
 
+  it('tells a quick restart as start, stop, start', () => {
+    const events = collect('nodes/n3.zip!/n3/logs/rke2-agent.log', [
+      'Jul 03 02:10:00.000000 n3 systemd[1]: Starting Rancher Kubernetes Engine v2 (agent)...',
+      'Jul 03 02:10:01.000000 n3 rke2[3001]: time="2025-07-03T02:10:01Z" level=info msg="Starting rke2 v1.31.4+rke2r1 (b0a1c2d3)"',
+      'Jul 03 02:10:40.000000 n3 systemd[1]: Started Rancher Kubernetes Engine v2 (agent).',
+      'Jul 03 02:12:00.000000 n3 systemd[1]: Stopping Rancher Kubernetes Engine v2 (agent)...',
+      'Jul 03 02:12:05.000000 n3 systemd[1]: Starting Rancher Kubernetes Engine v2 (agent)...',
+      'Jul 03 02:12:06.000000 n3 rke2[3377]: time="2025-07-03T02:12:06Z" level=info msg="Starting rke2 v1.32.3+rke2r1 (a8a4b2a6)"',
+    ]);
+    expect(brief(events)).toEqual([
+      ['2025-07-03T02:10:01.000Z', 'n3', 'rke2-start', 'rke2-agent v1.31.4+rke2r1 starting', 2],
+      ['2025-07-03T02:12:00.000Z', 'n3', 'rke2-stop', 'rke2-agent stopping', 4],
+      ['2025-07-03T02:12:06.000Z', 'n3', 'rke2-start', 'rke2-agent v1.32.3+rke2r1 starting', 6],
+    ]);
+  });
+
   it('takes one reboot from the kernel boot line and the journal separator of the same boot', () => {
     const collector = createKeyEventCollector();
     feed(collector, 'nodes/n1.zip!/n1/logs/kernel.log', [
