@@ -148,44 +148,50 @@ const cite = (s: Sighting): string => `${s.evidence.file.split('!/').pop()}:${s.
 const citeOrder = (a: Sighting, b: Sighting): number =>
   compareText(a.evidence.file, b.evidence.file) || (a.evidence.line ?? 0) - (b.evidence.line ?? 0);
 
+/** Earliest first; ties in evidence order, so the choice never depends on input order. */
+const bySightingTime = (a: Sighting, b: Sighting): number => a.time - b.time || citeOrder(a, b);
+
 /**
  * Pairs of the same happening seen on a node's own clock and on the reference clock, from key events and from
  * object times given as key events (e.g. Job startTime/completionTime as `job-start`/`job-complete`).
  *
- * A pair needs: the same node, the same key-event kind, a common subject, and at most MAX_PAIR_GAP_MS between them.
- * Subjects are read from the evidence: the VM of a virt-launcher pod (pod-log path, klog `pod="<ns>/<pod>"`,
- * virt-handler JSON name/namespace), an upgrade job or its pod (`hvst-upgrade-<id>-...`), or any other pod. So the
- * matches implemented are: a VM stop in kubelet.log vs the same VM's virt-launcher/virt-handler pod log; an upgrade
- * job's start/end in kubelet.log or the node journal vs its Job object times or its pod log; a pod's start or stop in
- * kubelet.log vs the same pod's log. Pairs are chosen one-to-one, closest first.
+ * A happening is a node, a key-event kind and a subject read from the evidence: the VM of a virt-launcher pod
+ * (pod-log path, klog `pod="<ns>/<pod>"`, virt-handler JSON name/namespace), an upgrade job or its pod
+ * (`hvst-upgrade-<id>-...`, a job and its `<job>-<suffix>` pod being one subject), or any other pod. So the matches
+ * implemented are: a VM stop in kubelet.log vs the same VM's virt-launcher or virt-handler log; an upgrade job's start
+ * or end in kubelet.log or the node journal vs its Job object times or its pod log; a pod's start or stop in
+ * kubelet.log vs the same pod's log. Each happening gives one pair: its first sighting on the node clock and the
+ * first sighting on the reference clock within MAX_PAIR_GAP_MS of it. First against first, because one happening
+ * logs several lines on each side (kubelet's kill, then the launcher's signal, then the reaped qemu) and the closest
+ * of them would pull the estimate towards zero.
  */
 export function matchSkewPairs(keyEvents: readonly KeyEvent[], objectTimes: readonly KeyEvent[] = []): SkewPair[] {
-  const sightings = [...keyEvents, ...objectTimes].map(sighting).filter((s): s is Sighting => s !== null);
-  const nodeSide = sightings.filter((s) => s.side === 'node');
+  const sightings = [...keyEvents, ...objectTimes]
+    .map(sighting)
+    .filter((s): s is Sighting => s !== null)
+    .sort(bySightingTime);
   const refSide = sightings.filter((s) => s.side === 'reference');
-  const candidates: { n: Sighting; r: Sighting; subject: string; gap: number }[] = [];
-  for (const n of nodeSide) {
-    for (const r of refSide) {
-      if (r.node !== n.node || r.kind !== n.kind || Math.abs(n.time - r.time) > MAX_PAIR_GAP_MS) continue;
-      for (const a of n.subjects) {
-        const b = r.subjects.find((x) => sameSubject(a, x));
-        // A job and its pod: the job names the happening.
-        if (b !== undefined) candidates.push({ n, r, subject: a.length <= b.length ? a : b, gap: Math.abs(n.time - r.time) });
-      }
+  const happenings = new Set<string>();
+  const pairs = new Map<string, SkewPair>();
+  for (const n of sightings.filter((s) => s.side === 'node')) {
+    for (const a of n.subjects) {
+      const happening = `${n.node}\n${n.kind}\n${a}`;
+      if (happenings.has(happening)) continue;
+      happenings.add(happening);
+      let b: string | undefined;
+      const r = refSide.find(
+        (x) =>
+          x.node === n.node &&
+          x.kind === n.kind &&
+          Math.abs(n.time - x.time) <= MAX_PAIR_GAP_MS &&
+          (b = x.subjects.find((y) => sameSubject(a, y))) !== undefined,
+      );
+      if (!r || b === undefined) continue;
+      // A job and its pod: the job names the happening.
+      const subject = a.length <= b.length ? a : b;
+      const basis = `${n.kind} of ${subject.slice(subject.indexOf(':') + 1)} (${cite(n)} vs ${cite(r)})`;
+      pairs.set(`${cite(n)}\n${cite(r)}`, { node: n.node, apiTime: r.time, nodeTime: n.time, basis });
     }
   }
-  candidates.sort((a, b) => a.gap - b.gap || citeOrder(a.n, b.n) || citeOrder(a.r, b.r));
-  const used = new Set<Sighting>();
-  const pairs: SkewPair[] = [];
-  for (const c of candidates) {
-    if (used.has(c.n) || used.has(c.r)) continue;
-    used.add(c.n).add(c.r);
-    pairs.push({
-      node: c.n.node,
-      apiTime: c.r.time,
-      nodeTime: c.n.time,
-      basis: `${c.n.kind} of ${c.subject.slice(c.subject.indexOf(':') + 1)} (${cite(c.n)} vs ${cite(c.r)})`,
-    });
-  }
-  return pairs.sort((a, b) => compareText(a.node, b.node) || a.nodeTime - b.nodeTime || compareText(a.basis, b.basis));
+  return [...pairs.values()].sort((x, y) => compareText(x.node, y.node) || x.nodeTime - y.nodeTime || compareText(x.basis, y.basis));
 }

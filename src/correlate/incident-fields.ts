@@ -1,42 +1,31 @@
 import type { Finding } from '../rules/types.js';
 
 /**
- * Facts the chains read from findings' `fields`, in one place: the rules own these names.
+ * Facts the chains read from findings' `fields`, in one place; the builtin rules own these names.
  * A fact the finding does not state is null, never guessed.
  */
 
-const firstOf = (f: Finding, names: readonly string[]): string | number | boolean | null => {
-  for (const name of names) {
-    const v = f.fields[name];
-    if (v !== undefined && v !== null) return v;
-  }
-  return null;
-};
+/** A rule's own `inconclusive` verdict (rke2-upgrade-without-pre-drain without objects), told by its message. */
+export const ruleVerdictGap = (f: Finding): string | null => (f.fields.verdict === 'inconclusive' ? f.message : null);
 
-/** A rule's own `inconclusive` verdict (e.g. rke2-upgrade-without-pre-drain without an upgrade story) and why. */
-export function ruleVerdictGap(f: Finding): string | null {
-  if (f.fields.verdict !== 'inconclusive') return null;
-  const reason = firstOf(f, ['verdictReason', 'missing', 'reason']);
-  return typeof reason === 'string' ? reason : f.message;
-}
-
-/** Whether a non-migratable VM was running again when the bundle was collected. */
+/** non-migratable-vm: whether the VM was running when the bundle was collected. */
 export function runningAgain(f: Finding): boolean | null {
-  const v = firstOf(f, ['runningAfterUpgrade', 'restarted', 'running']);
+  const v = f.fields.runningAtCollection;
   return typeof v === 'boolean' ? v : null;
 }
 
-/** Whether an unhealthy volume became healthy again. */
+/** longhorn-volume-unhealthy: whether the volume became healthy again. */
 export function recovered(f: Finding): boolean | null {
-  const v = firstOf(f, ['recovered']);
-  if (typeof v === 'boolean') return v;
-  const robustness = firstOf(f, ['robustness', 'currentRobustness']);
-  return typeof robustness === 'string' ? robustness === 'healthy' : null;
+  const v = f.fields.recovered;
+  return typeof v === 'boolean' ? v : null;
 }
 
-/** How many times a container was OOM-killed; the number of merged reports when the rule states no count. */
+/** longhorn-drain-blocked: the eviction loop was still running when the bundle was collected. */
+export const stillBlocked = (f: Finding): boolean => f.fields.stillBlockedAtCollection === true;
+
+/** prometheus-oom-killed, container-oom-killed: how many kills; the merged reports (one per kill) otherwise. */
 export function oomKills(f: Finding): number {
-  const v = firstOf(f, ['oomKills', 'oomCount', 'kills']);
+  const v = f.fields.oomKills;
   return typeof v === 'number' ? v : f.count;
 }
 

@@ -2,7 +2,7 @@ import type { Finding } from '../rules/types.js';
 import type { IncidentDraft } from './incident-build.js';
 import { span } from './incident-build.js';
 import { ORDER_TOLERANCE_MS, type CorrelationContext } from './incident-context.js';
-import { recovered, volumeName } from './incident-fields.js';
+import { recovered, stillBlocked, volumeName } from './incident-fields.js';
 import { clockMinute, clockTime, counted, duration } from './incident-format.js';
 import type { IncidentLink } from './types.js';
 
@@ -46,8 +46,10 @@ export function drainBlockedIncidents(ctx: CorrelationContext): IncidentDraft[] 
     const from = ctx.start(cause);
     const to = ctx.end(cause) ?? from;
     const where = node ?? 'a node';
-    const period = from !== null && to !== null ? ` ${clockMinute(from)}–${clockMinute(to)}` : '';
-    const lasted = from !== null && to !== null && to > from ? ` (${duration(to - from)})` : '';
+    const still = stillBlocked(cause);
+    const period =
+      from === null || to === null ? '' : still ? ` since ${clockMinute(from)}, still blocked at collection` : ` ${clockMinute(from)}–${clockMinute(to)}`;
+    const lasted = from !== null && to !== null && to > from ? ` (${still ? 'at least ' : ''}${duration(to - from)})` : '';
     const members: Finding[] = [cause];
     const chain: IncidentLink[] = [
       {

@@ -131,11 +131,13 @@ describe('matchSkewPairs', () => {
     expect(matchSkewPairs([kubeletKill('db-01', T('09:41:37'), 310500), rke2Stop, otherVm, otherNode, otherKind, muchLater])).toEqual([]);
   });
 
-  it('uses each sighting once, closest first, whatever the input order', () => {
+  it('pairs the first sighting on each clock, not the closest, whatever the input order', () => {
     const events = [
       kubeletKill('db-01', T('09:41:37'), 310500),
       kubeletKill('db-01', T('09:41:39'), 310512),
       launcherReaped('db-01', T('09:41:33')),
+      // The same kill's later launcher line is closer to kubelet's but is not where the happening began.
+      { ...launcherReaped('db-01', T('09:41:35')), evidence: { ...launcherReaped('db-01', T('09:41:35')).evidence, line: 214 } },
       kubeletKill('db-02', T('09:41:38'), 310520),
       launcherReaped('db-02', T('09:41:34.200')),
     ];

@@ -289,6 +289,26 @@ describe('buildIncidents: other chains', () => {
     expect([blocked.start, blocked.end]).toEqual([T('10:06:05'), T('11:52:03')]);
   });
 
+  it('tells a drain still blocked at collection behind a volume that was degraded first (mid-upgrade bundle)', () => {
+    const volume = 'pvc-2d047b5c-cc51-4775-8a22-0eadc9d9656f';
+    const findings = [
+      finding({
+        ruleId: 'longhorn-drain-blocked', severity: 'high', node: 'harvester-02', subject: 'longhorn-system/instance-manager-68cd2514dd3f6d59b95cbd865d5b08f7',
+        firstSeen: T('09:12:30'), lastSeen: T('12:14:55'), fields: { stillBlockedAtCollection: true },
+      }),
+      finding({ ruleId: 'longhorn-volume-unhealthy', severity: 'medium', node: 'harvester-02', subject: volume, firstSeen: T('09:05:10'), lastSeen: T('12:14:40'), fields: { recovered: false } }),
+      finding({ ruleId: 'upgrade-stalled', severity: 'high', node: 'harvester-02', subject: 'Pre-drained', firstSeen: T('09:11:58'), lastSeen: T('12:15:00'), title: 'Upgrade held in Pre-drained' }),
+    ];
+    const [blocked] = buildIncidents(findings, [], { ...upgradeStory(), finishedAt: null, state: 'UpgradingNodes' }, fullCoverage);
+    expect(blocked.title).toBe(
+      `Drain of harvester-02 blocked by Longhorn instance-manager PDB since 09:12, still blocked at collection → volume ${volume} degraded; upgrade stalled on harvester-02`,
+    );
+    expect(blocked.chain[0].explanation).toContain('(at least 3 h 2 min)');
+    expect(blocked.chain[1].relation).toBe('inferred');
+    expect(blocked.chain[1].explanation).toContain('already unhealthy at 09:05:10');
+    expect(blocked.start).toBe(T('09:05:10'));
+  });
+
   it('gives Prometheus OOMs their upgrade phase and a lone OOM before the upgrade its own incident', () => {
     const findings = [
       finding({ ruleId: 'prometheus-oom-killed', severity: 'high', node: 'harvester-03', subject: 'cattle-monitoring-system/prometheus-rancher-monitoring-prometheus-0', firstSeen: T('10:15:12'), lastSeen: T('11:40:27'), count: 6 }),
@@ -307,7 +327,7 @@ describe('buildIncidents: other chains', () => {
 
   it('groups the non-migratable VMs into one incident, counting those not restarted', () => {
     const vm = (name: string, node: string, running: boolean): Finding =>
-      finding({ ruleId: 'non-migratable-vm', severity: 'medium', node, subject: `default/${name}`, firstSeen: T('07:51:03'), fields: { running } });
+      finding({ ruleId: 'non-migratable-vm', severity: 'medium', node, subject: `default/${name}`, firstSeen: T('07:51:03'), fields: { runningAtCollection: running } });
     const findings = [vm('gpu-01', 'harvester-01', false), vm('pinned-db-01', 'harvester-02', true), vm('gpu-02', 'harvester-03', false)];
     const [after] = buildIncidents(findings, [], upgradeStory(), fullCoverage);
     expect(after.title).toBe('3 VMs could not live-migrate and had to be shut off by hand; 2 not restarted');
