@@ -27,6 +27,8 @@ export interface RuleMeta {
   sources: string[];
   /** Message templates with `{{name}}` placeholders, selected by `messageId`. */
   messages: Record<string, string>;
+  /** Example evidence lines in their real format, shown in the rule docs. */
+  examples?: string[];
 }
 
 /** What a rule reports. Reports with the same rule, node and subject merge into one finding. */

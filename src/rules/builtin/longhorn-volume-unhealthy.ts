@@ -1,0 +1,159 @@
+import type { MemberInfo } from '../../bundle/types.js';
+import type { EvidenceRef, RuleModule, Severity } from '../types.js';
+import { toIso } from '../../util/time.js';
+import { formatDuration, minutesBetween } from './support/duration.js';
+import { clusterEvents, describeEvent } from './support/event-objects.js';
+import { plainMessage } from './support/event-fields.js';
+import { compareEvidence, eventEvidence, objectEvidence } from './support/evidence.js';
+import { upgradeJobNode } from './support/upgrade-jobs.js';
+
+type Health = 'degraded' | 'faulted' | 'waiting' | 'dead' | 'healthy';
+
+interface Transition {
+  volume: string;
+  health: Health;
+  /** The node the signal points at (the pre-drained node for pre-drain waits, the event's host). */
+  node: string | null;
+  time: number | null;
+  evidence: EvidenceRef;
+}
+
+const BECAME = /[Vv]olume (\S+) became (degraded|healthy|faulted)/;
+const WAITING = /Waiting for volume (\S+) to be healthy\.\.\./;
+const DEAD = /Engine of volume (\S+) dead unexpectedly/;
+/** Degraded volumes that rebuilt this quickly are the normal effect of a node reboot: informational. */
+const TRANSIENT_MS = 10 * 60_000;
+
+const unhealthy = (h: Health): boolean => h !== 'healthy';
+
+export const longhornVolumeUnhealthy: RuleModule = {
+  id: 'longhorn-volume-unhealthy',
+  meta: {
+    title: 'Longhorn volume degraded or faulted',
+    severity: 'medium',
+    description:
+      'Longhorn volumes that were degraded or faulted (`volumes.longhorn.io` `status.robustness`, events `volume <v> became ' +
+      'degraded` / `became healthy`, `Engine of volume <v> dead unexpectedly`, the pre-drain\'s `Waiting for volume <v> to be ' +
+      'healthy...`): when, for how long, and whether they recovered. Without an upgrade, a volume that is unhealthy now is a ' +
+      'readiness problem: the upgrade webhook refuses to start and the pre-drain waits for every volume to be healthy.',
+    remediation:
+      'Check the volume\'s replicas (`kubectl -n longhorn-system get replicas -l longhornvolume=<v> -o wide`) and the Longhorn ' +
+      'UI; let the rebuild finish or add a replica on a healthy node and disk. A faulted volume needs a salvage from its ' +
+      'last good replica. Wait until every volume is healthy before starting or continuing an upgrade.',
+    falsePositives: [
+      'Volumes degrade briefly while a node reboots and rebuild when it returns; recoveries within 10 minutes are informational.',
+    ],
+    references: [
+      'https://github.com/harvester/harvester/issues/8649',
+      'https://github.com/harvester/harvester/issues/7366',
+      'https://github.com/longhorn/longhorn/issues/11158',
+    ],
+    sources: ['Volume (longhorn.io)', 'Event (longhorn-manager)', 'pre-drain'],
+    messages: {
+      recovered: 'Longhorn volume {{volume}} was {{state}} from {{from}} until it recovered at {{to}} ({{duration}}).',
+      notRecovered: 'Longhorn volume {{volume}} became {{state}} at {{from}} and was still {{current}} when the bundle was collected.',
+      healthyAtCollection: 'Longhorn volume {{volume}} became {{state}} at {{from}}; it was healthy again when the bundle was collected.',
+      noRecoverySeen:
+        'Longhorn volume {{volume}} became {{state}} at {{from}}; the bundle shows no recovery (no volume object, no `became healthy` event).',
+      readiness:
+        'Longhorn volume {{volume}} is {{current}}: the upgrade webhook refuses to start with degraded volumes and the pre-drain ' +
+        'waits for every volume to be healthy; repair it before upgrading.',
+    },
+    examples: [
+      'Event Degraded Volume longhorn-system/pvc-2d047b5c-cc51-4775-8a22-0eadc9d9656f: volume pvc-2d047b5c-cc51-4775-8a22-0eadc9d9656f became degraded',
+      "2025-06-14T12:31:07.554120981Z Waiting for volume pvc-2d047b5c-cc51-4775-8a22-0eadc9d9656f to be healthy...",
+    ],
+  },
+  literals: ['to be healthy...', 'became degraded', 'became healthy', 'became faulted', 'dead unexpectedly'],
+  create(context) {
+    const transitions: Transition[] = [];
+    const fromLine = (text: string, member: MemberInfo): { volume: string; health: Health; node: string | null } | null => {
+      const waiting = WAITING.exec(text);
+      if (waiting) return { volume: waiting[1], health: 'waiting', node: upgradeJobNode(member.pod, 'pre-drain') ?? member.node };
+      const became = BECAME.exec(text);
+      if (became) return { volume: became[1], health: became[2] as Health, node: member.node };
+      const dead = DEAD.exec(text);
+      return dead ? { volume: dead[1], health: 'dead', node: member.node } : null;
+    };
+    return {
+      event(e, member) {
+        if (e.format === 'xtrace') return; // `+ echo 'Waiting ...'` repeats the line the script prints next
+        const t = fromLine(plainMessage(e), member);
+        if (t) transitions.push({ ...t, time: e.time, evidence: eventEvidence(e) });
+      },
+      end() {
+        const objects = context.objects();
+        for (const ev of clusterEvents(objects)) {
+          const text = ev.message;
+          const became = BECAME.exec(text);
+          const dead = DEAD.exec(text);
+          const volume = became?.[1] ?? dead?.[1];
+          if (!volume) continue;
+          const health: Health = became ? (became[2] as Health) : 'dead';
+          for (const time of new Set([ev.firstAt, ev.lastAt]))
+            transitions.push({ volume, health, node: ev.host, time, evidence: objectEvidence(ev.object, describeEvent(ev), time) });
+        }
+        const volumes = new Map(objects.byKind('Volume').filter((v) => v.apiVersion.startsWith('longhorn.io/')).map((v) => [v.name, v]));
+        const names = new Set([...transitions.map((t) => t.volume), ...volumes.keys()]);
+        const upgrade = context.upgrade();
+
+        for (const name of [...names].sort()) {
+          const object = volumes.get(name);
+          const current: string | null = object?.raw?.status?.robustness ?? null;
+          const currentBad = current === 'degraded' || current === 'faulted';
+          const seq = transitions.filter((t) => t.volume === name).sort((a, b) => compareEvidence(a.evidence, b.evidence));
+          const firstBad = seq.find((t) => unhealthy(t.health));
+          if (!firstBad && !currentBad) continue;
+          const lastBadIndex = seq.map((t) => unhealthy(t.health)).lastIndexOf(true);
+          const recovery = seq.slice(lastBadIndex + 1).find((t) => t.health === 'healthy');
+          const recovered = currentBad ? false : current === 'healthy' ? true : recovery !== undefined;
+          const state = seq.some((t) => t.health === 'faulted') || current === 'faulted' ? 'faulted' : 'degraded';
+          const from = firstBad?.time ?? null;
+          const to = recovered ? (recovery?.time ?? null) : null;
+          const node =
+            seq.find((t) => t.health === 'waiting' && t.node)?.node ??
+            object?.raw?.status?.currentNodeID ??
+            seq.find((t) => t.node)?.node ??
+            null;
+          const evidence = seq.filter((t) => t === firstBad || t === recovery || t.health === 'waiting').map((t) => t.evidence);
+          if (object) evidence.push(objectEvidence(object, `Volume longhorn-system/${name}: robustness ${current ?? 'unknown'}, state ${object.raw?.status?.state ?? 'unknown'}`));
+          const transient = recovered && from !== null && to !== null && to - from <= TRANSIENT_MS;
+          const severity: Severity | undefined = transient ? 'informational' : undefined;
+          const messageId =
+            !upgrade && currentBad
+              ? 'readiness'
+              : recovered && from !== null && to !== null
+                ? 'recovered'
+                : recovered
+                  ? 'healthyAtCollection'
+                  : current === null
+                  ? 'noRecoverySeen'
+                  : 'notRecovered';
+          context.report({
+            messageId,
+            node,
+            subject: name,
+            time: from,
+            severity,
+            data: {
+              volume: name,
+              state,
+              from: toIso(from) ?? 'an unknown time',
+              to: toIso(to) ?? '',
+              duration: from !== null && to !== null ? formatDuration(to - from) : '',
+              current: current ?? 'unknown',
+            },
+            evidence: evidence.sort(compareEvidence),
+            fields: {
+              unhealthySince: toIso(from),
+              recoveredAt: toIso(to),
+              recovered: current === null && !recovered ? null : recovered,
+              durationMinutes: from !== null && to !== null ? minutesBetween(from, to) : null,
+              robustnessAtCollection: current,
+            },
+          });
+        }
+      },
+    };
+  },
+};

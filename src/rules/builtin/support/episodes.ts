@@ -1,0 +1,32 @@
+/**
+ * Splits time-ordered items into runs where consecutive items are at most `maxGapMs` apart.
+ * Items without a time join the run of the previous item (or start the first one).
+ */
+export const splitByGap = <T>(items: readonly T[], timeOf: (item: T) => number | null, maxGapMs: number): T[][] => {
+  const runs: T[][] = [];
+  let lastTime: number | null = null;
+  for (const item of items) {
+    const t = timeOf(item);
+    const current = runs[runs.length - 1];
+    if (!current || (t !== null && lastTime !== null && t - lastTime > maxGapMs)) runs.push([item]);
+    else current.push(item);
+    if (t !== null) lastTime = t;
+  }
+  return runs;
+};
+
+/** Sorts by time (nulls last), then by a tie-breaker, so results never depend on input order. */
+export const byTimeThen =
+  <T>(timeOf: (item: T) => number | null, tie: (item: T) => string) =>
+  (a: T, b: T): number => {
+    const ta = timeOf(a);
+    const tb = timeOf(b);
+    if (ta !== tb) {
+      if (ta === null) return 1;
+      if (tb === null) return -1;
+      return ta - tb;
+    }
+    const sa = tie(a);
+    const sb = tie(b);
+    return sa < sb ? -1 : sa > sb ? 1 : 0;
+  };

@@ -1,0 +1,38 @@
+import type { LogEvent } from '../../../formats/types.js';
+import type { K8sObject } from '../../../k8s/types.js';
+import type { Stamp } from '../../../correlate/types.js';
+import type { EvidenceRef } from '../../types.js';
+
+/** Evidence pointing at a log line: file:line, its time and the line as read. */
+export const eventEvidence = (event: LogEvent): EvidenceRef => ({
+  file: event.file,
+  line: event.line,
+  time: event.time,
+  text: event.raw,
+});
+
+/** Evidence pointing at an object's first line in its yamls/ List, with a one-line description of what it shows. */
+export const objectEvidence = (object: K8sObject, text: string, time: number | null = null): EvidenceRef => ({
+  file: object.file,
+  line: object.line,
+  time,
+  text,
+});
+
+/** The evidence a Stamp of the upgrade story already carries, with the stamp's time. */
+export const stampEvidence = (stamp: Stamp): EvidenceRef => ({ ...stamp.source, time: stamp.time });
+
+/** `Kind ns/name` or `Kind name`, as evidence texts name objects. */
+export const objectLabel = (object: K8sObject): string =>
+  object.namespace ? `${object.kind} ${object.namespace}/${object.name}` : `${object.kind} ${object.name}`;
+
+/** Total order on evidence: time (unknown last), then file, then line. */
+export const compareEvidence = (a: EvidenceRef, b: EvidenceRef): number => {
+  if (a.time !== b.time) {
+    if (a.time === null) return 1;
+    if (b.time === null) return -1;
+    return a.time - b.time;
+  }
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return (a.line ?? 0) - (b.line ?? 0);
+};
