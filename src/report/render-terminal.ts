@@ -44,11 +44,11 @@ const fit = (text: string, max: number): string => {
 };
 
 /** Plain box tables: colour, if any, is in the cells, never from cli-table3's own styling. */
-const table = (head: string[], rows: string[][], paint: Paint): string => {
+const table = (head: string[], rows: string[][], paint: Paint, rightAligned: number[] = []): string => {
   const t = new Table({
     head: head.map((h) => paint('1', h)),
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-    style: { head: [], border: [] },
+    colAligns: head.map((_, i) => (rightAligned.includes(i) ? 'right' : 'left')),
+    style: { head: [], border: [], compact: true },
   });
   t.push(...rows);
   return t.toString();
@@ -117,7 +117,7 @@ const findings = (view: ReportView, paint: Paint): string[] => {
   return [
     '',
     paint('1', `Findings (${style.day === null ? 'times UTC' : `times UTC on ${style.day}`})`),
-    table(['#', 'Severity', 'Rule', 'Node', 'Subject', 'First seen', 'Count'], rows, paint),
+    table(['#', 'Severity', 'Rule', 'Node', 'Subject', 'First seen', 'Count'], rows, paint, [6]),
   ];
 };
 
