@@ -2,14 +2,14 @@
 
 /** Index of the quote closing the string whose opening quote is at `open`; text.length when unterminated. */
 export function closingQuote(text: string, open: number): number {
-  const n = text.length;
-  let i = open + 1;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 34) return i;
-    i += c === 92 ? 2 : 1;
+  let quote = text.indexOf('"', open + 1);
+  while (quote >= 0) {
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === 92) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+    quote = text.indexOf('"', quote + 1);
   }
-  return n;
+  return text.length;
 }
 
 /** The value of Go-escaped text in [from, to): `\"`, `\\`, `\n`, `\t`, `\xNN`, `\uNNNN`, ... decoded. */

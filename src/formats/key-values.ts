@@ -11,35 +11,52 @@ import { newFields, parsedLine, type ParsedLine } from './parsed-line.js';
 export function scanKeyValues(text: string, start: number): string[] {
   const pairs: string[] = [];
   const n = text.length;
+  const tabs = text.includes('\t', start);
+  // next '=' and '\\' at or after i, found once and reused until passed: each line is searched once, not per pair
+  let equals = -1;
+  let backslash = -1;
   let i = start;
   while (i < n) {
-    while (i < n && isBlank(text.charCodeAt(i))) i++;
-    if (i >= n) break;
-    const keyStart = i;
-    while (i < n && text.charCodeAt(i) !== 61 && !isBlank(text.charCodeAt(i))) i++;
-    const key = text.slice(keyStart, i);
-    if (i >= n || text.charCodeAt(i) !== 61) {
-      if (key !== '') pairs.push(key, '');
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      i++;
       continue;
     }
-    i++; // '='
+    const space = wordEnd(text, i, tabs);
+    if (equals < i && equals !== n) equals = indexOrEnd(text, '=', i);
+    if (equals >= space) {
+      pairs.push(text.slice(i, space), '');
+      i = space;
+      continue;
+    }
+    const key = text.slice(i, equals);
     let value: string;
-    if (text.charCodeAt(i) === 34) {
-      const close = closingQuote(text, i);
-      value = unescapeGo(text, i + 1, close);
+    if (text.charCodeAt(equals + 1) === 34) {
+      const close = closingQuote(text, equals + 1);
+      if (backslash < equals && backslash !== n) backslash = indexOrEnd(text, '\\', equals);
+      value = backslash < close ? unescapeGo(text, equals + 2, close) : text.slice(equals + 2, close);
       i = close + 1;
     } else {
-      const valueStart = i;
-      while (i < n && !isBlank(text.charCodeAt(i))) i++;
-      value = text.slice(valueStart, i);
+      i = wordEnd(text, equals + 1, tabs);
+      value = text.slice(equals + 1, i);
     }
     if (key !== '') pairs.push(key, value);
   }
   return pairs;
 }
 
-function isBlank(code: number): boolean {
-  return code === 32 || code === 9;
+function indexOrEnd(text: string, search: string, from: number): number {
+  const index = text.indexOf(search, from);
+  return index < 0 ? text.length : index;
+}
+
+/** Index of the next blank from `from`, or text.length (native indexOf: far faster than a char loop). */
+function wordEnd(text: string, from: number, tabs: boolean): number {
+  const space = text.indexOf(' ', from);
+  const end = space < 0 ? text.length : space;
+  if (!tabs) return end;
+  const tab = text.indexOf('\t', from);
+  return tab >= 0 && tab < end ? tab : end;
 }
 
 /** The pairs as a field record (first occurrence of a key wins), leaving out the keys `skip` accepts; null when empty. */

@@ -24,7 +24,15 @@ export function plainLine(text: string): ParsedLine {
   return parsedLine(null, 'inherited', null, text, 'plain', null);
 }
 
-/** An empty field record that cannot collide with Object.prototype keys (`__proto__`, `constructor`). */
+/**
+ * Field records inherit from a prototype-less object: no Object.prototype keys (`__proto__`, `constructor`) to
+ * collide with field names, while V8 keeps them fast-mode objects (Object.create(null) objects are dictionaries,
+ * about twice as slow to fill).
+ */
+function FieldRecord(): void {}
+FieldRecord.prototype = Object.create(null) as object;
+const FieldRecordConstructor = FieldRecord as unknown as new () => Record<string, string>;
+
 export function newFields(): Record<string, string> {
-  return Object.create(null) as Record<string, string>;
+  return new FieldRecordConstructor();
 }

@@ -31,6 +31,7 @@ describe('scanKeyValues', () => {
   it('builds fields without prototype keys clashing, first occurrence winning', () => {
     const fields = pairsToFields(['__proto__', 'x', 'a', '1', 'a', '2', 'msg', 'm'], (key) => key === 'msg')!;
     expect(Object.keys(fields)).toEqual(['__proto__', 'a']);
+    expect('constructor' in fields).toBe(false);
     expect(fields.a).toBe('1');
     expect(pairsToFields(['msg', 'm'], (key) => key === 'msg')).toBeNull();
   });
