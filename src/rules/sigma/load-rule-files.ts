@@ -5,7 +5,7 @@ import type { RuleModule } from '../types.js';
 import { compareText } from '../../util/compare.js';
 import { correlationRule } from './correlation.js';
 import { type CompiledDetection, compileDetection, detectionRule } from './detection.js';
-import { type RuleLoadError, readRuleDocument } from './read-document.js';
+import { type ReadDocument, type RuleLoadError, readRuleDocument } from './read-document.js';
 import { setRuleOrigin } from './rule-origin.js';
 import type { CorrelationDocument, DetectionDocument } from './spec.js';
 
@@ -58,10 +58,7 @@ export function loadRuleFiles(paths: readonly string[], options: LoadOptions = {
 /** The pure part of loadRuleFiles: rule files given as text. */
 export function loadRuleSources(sources: readonly { file: string; text: string }[], options: LoadOptions = {}): LoadedRules {
   const errors: RuleLoadError[] = [];
-  const documents: (DetectionDocument | CorrelationDocument)[] = [];
-  /** Ids of documents that failed validation: a correlation naming one gets no second error for it. */
-  const brokenIds = new Set<string>();
-
+  const read: ReadDocument[] = [];
   for (const { file, text } of sources) {
     const lines = new LineCounter();
     for (const document of parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })) {
@@ -70,14 +67,10 @@ export function loadRuleSources(sources: readonly { file: string; text: string }
         continue;
       }
       if (document.contents === null) continue; // an empty document, e.g. after a trailing `---`
-      const rule = readRuleDocument(document, file, text, lines, errors);
-      if (rule) documents.push(rule);
-      else {
-        const id = document.get('id');
-        if (typeof id === 'string') brokenIds.add(id);
-      }
+      read.push(readRuleDocument(document, file, text, lines, errors));
     }
   }
+  const documents = read.flatMap((result) => (result.rule ? [result.rule] : []));
 
   const reserved = new Set(options.reservedIds ?? []);
   const byId = new Map<string, DetectionDocument | CorrelationDocument>();
@@ -90,6 +83,21 @@ export function loadRuleSources(sources: readonly { file: string; text: string }
     } else byId.set(document.id, document);
   }
 
+  // References are checked for every correlation, valid or not, against every document that named an id.
+  const kinds = new Map<string, ReadDocument['kind']>();
+  for (const result of read) if (result.id !== null && !kinds.has(result.id)) kinds.set(result.id, result.kind);
+  for (const result of read) {
+    if (result.kind !== 'correlation') continue;
+    for (const reference of result.references) {
+      const kind = kinds.get(reference.id);
+      if (kind === 'correlation') {
+        errors.push({ file: result.file, line: reference.line, message: `"${reference.id}" is a correlation; correlations relate detection rules only` });
+      } else if (kind === undefined) {
+        errors.push({ file: result.file, line: reference.line, message: `unknown rule "${reference.id}"` });
+      }
+    }
+  }
+
   const detections = new Map<string, CompiledDetection>();
   const rules: RuleModule[] = [];
   for (const document of byId.values()) {
@@ -100,17 +108,8 @@ export function loadRuleSources(sources: readonly { file: string; text: string }
   }
   for (const document of byId.values()) {
     if (document.kind !== 'correlation') continue;
-    const bases: CompiledDetection[] = [];
-    for (const reference of document.rules) {
-      const base = detections.get(reference.id);
-      if (base) bases.push(base);
-      else if (byId.get(reference.id)?.kind === 'correlation') {
-        errors.push({ file: document.file, line: reference.line, message: `"${reference.id}" is a correlation; correlations relate detection rules only` });
-      } else if (!brokenIds.has(reference.id)) {
-        errors.push({ file: document.file, line: reference.line, message: `unknown rule "${reference.id}"` });
-      }
-    }
-    if (bases.length === document.rules.length) rules.push(withOrigin(correlationRule(document, bases), document));
+    const bases = document.rules.map((reference) => detections.get(reference.id));
+    if (bases.every((base) => base !== undefined)) rules.push(withOrigin(correlationRule(document, bases), document));
   }
 
   return { rules: rules.sort((a, b) => compareText(a.id, b.id)), errors: sortErrors(errors) };

@@ -34,15 +34,26 @@ interface Entry {
   line: number;
 }
 
-/** Validates one YAML document into a rule document, adding every problem found to `errors` (null when any). */
+export interface ReadDocument {
+  /** The validated rule; null when the document has any error. */
+  rule: DetectionDocument | CorrelationDocument | null;
+  file: string;
+  id: string | null;
+  kind: 'detection' | 'correlation';
+  /** A correlation's rule references, read even when the document has other errors so they are checked too. */
+  references: { id: string; line: number }[];
+}
+
+/** Validates one YAML document into a rule document, adding every problem found to `errors`. */
 export function readRuleDocument(
   document: Document.Parsed,
   file: string,
   text: string,
   lines: LineCounter,
   errors: RuleLoadError[],
-): DetectionDocument | CorrelationDocument | null {
+): ReadDocument {
   const errorCount = errors.length;
+  const references: { id: string; line: number }[] = [];
   const lineOf = (node: YamlNode | null | undefined, fallback: number): number =>
     node?.range ? lines.linePos(node.range[0]).line : fallback;
   const fail = (line: number, message: string): null => {
@@ -52,7 +63,7 @@ export function readRuleDocument(
 
   const contents = document.contents;
   const top = readMap(contents, 'a rule document', lineOf(contents, 1));
-  if (top === null) return null;
+  if (top === null) return { rule: null, file, id: null, kind: 'detection', references };
   const docLine = lineOf(contents, 1);
   const isCorrelation = top.has('correlation');
   if (isCorrelation && (top.has('detection') || top.has('logsource'))) {
@@ -98,10 +109,17 @@ export function readRuleDocument(
     source: contents?.range ? text.slice(contents.range[0], contents.range[2]).trimEnd() : '',
   };
 
+  const result = (rule: ReadDocument['rule']): ReadDocument => ({
+    rule: errors.length > errorCount ? null : rule,
+    file,
+    id,
+    kind: isCorrelation ? 'correlation' : 'detection',
+    references,
+  });
+
   if (isCorrelation) {
     const body = readCorrelation(top.get('correlation')!);
-    if (errors.length > errorCount || body === null) return null;
-    return { ...common, id: id!, title: title!, description: description!, level: level as Severity, kind: 'correlation', ...body };
+    return result(body && { ...common, id: id!, title: title!, description: description!, level: level as Severity, kind: 'correlation', ...body });
   }
 
   const logsourceEntry = top.get('logsource');
@@ -109,8 +127,8 @@ export function readRuleDocument(
   const fields = optionalList('fields');
   for (const name of fields) if (!NAME.test(name)) fail(top.get('fields')!.line, `invalid field name "${name}"`);
   const detection = top.has('detection') ? readDetection(top.get('detection')!) : null;
-  if (errors.length > errorCount || detection === null || logsource === null) return null;
-  return { ...common, id: id!, title: title!, description: description!, level: level as Severity, kind: 'detection', logsource, fields, ...detection };
+  if (detection === null || logsource === null) return result(null);
+  return result({ ...common, id: id!, title: title!, description: description!, level: level as Severity, kind: 'detection', logsource, fields, ...detection });
 
   // --- typed readers; each reports its own problems ---
 
@@ -200,7 +218,7 @@ export function readRuleDocument(
       if (compiled) selections.set(name, compiled);
       else ok = false;
     }
-    if (names.length === 0) ok = fail(entry.line, 'detection needs at least one selection') ?? false;
+    if (names.length === 0) return fail(entry.line, 'detection needs at least one selection');
     const conditionEntry = map.get('condition');
     if (!conditionEntry) return fail(entry.line, 'detection needs a "condition"');
     const conditionText = readString(conditionEntry, 'condition');
@@ -276,7 +294,7 @@ export function readRuleDocument(
     if (type !== null && !CORRELATION_TYPES.includes(type)) fail(typeEntry!.line, `correlation type must be one of ${CORRELATION_TYPES.join(', ')}`);
 
     const rulesEntry = map.get('rules') ?? fail(entry.line, 'correlation needs "rules"');
-    const rules: { id: string; line: number }[] = [];
+    const rules = references;
     if (rulesEntry) {
       const items = isSeq(rulesEntry.node) ? (rulesEntry.node.items as YamlNode[]) : [rulesEntry.node];
       for (const item of items) {
@@ -286,7 +304,7 @@ export function readRuleDocument(
       }
       const minimum = type === 'event_count' ? 1 : 2;
       if (type !== null && rules.length < minimum) {
-        fail(rulesEntry.line, `a ${type} correlation needs at least ${minimum} rule${minimum > 1 ? 's' : ''}`);
+        fail(rulesEntry.line, `${article(type)} ${type} correlation needs at least ${minimum} rule${minimum > 1 ? 's' : ''}`);
       }
     }
 
@@ -304,8 +322,8 @@ export function readRuleDocument(
     if (type === 'event_count') {
       if (!conditionEntry) fail(entry.line, 'an event_count correlation needs a condition such as "gte: 10"');
       else threshold = readThreshold(conditionEntry);
-    } else if (conditionEntry && type !== null) {
-      fail(conditionEntry.line, `a ${type} correlation takes no condition (only event_count does)`);
+    } else if (conditionEntry && type !== null && CORRELATION_TYPES.includes(type)) {
+      fail(conditionEntry.line, `${article(type)} ${type} correlation takes no condition (only event_count does)`);
     }
     if (type === null || timespanMs === null || timespan === null) return null;
     return { type, rules, groupBy, timespanMs, timespan, threshold };
@@ -331,3 +349,5 @@ export function parseTimespan(text: string): number | null {
   if (!match || Number(match[1]) === 0) return null;
   return Number(match[1]) * UNIT_MS[match[2]];
 }
+
+const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
