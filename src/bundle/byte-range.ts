@@ -59,8 +59,13 @@ export class FileRange {
   }
 }
 
+/** Central directory records are small and read one after another: one 64 KiB read serves hundreds of them. */
+const DIRECTORY_READ_BYTES = 64 * 1024;
+
 /** yauzl's view of a FileRange: it only lists the central directory through it; member data is read by FileRange. */
 export class FileRangeReader extends yauzl.RandomAccessReader {
+  private cache: { position: number; data: Buffer } | null = null;
+
   constructor(private readonly range: FileRange) {
     super();
   }
@@ -70,13 +75,23 @@ export class FileRangeReader extends yauzl.RandomAccessReader {
   }
 
   override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null, bytesRead?: number) => void): void {
-    this.range.readAt(position, length).then(
-      (data) => callback(null, data.copy(buffer, offset)),
+    const cached = this.cache;
+    if (cached && position >= cached.position && position + length <= cached.position + cached.data.length) {
+      const from = position - cached.position;
+      setImmediate(() => callback(null, cached.data.copy(buffer, offset, from, from + length)));
+      return;
+    }
+    this.range.readAt(position, Math.max(length, DIRECTORY_READ_BYTES)).then(
+      (data) => {
+        this.cache = { position, data };
+        callback(null, data.copy(buffer, offset, 0, Math.min(length, data.length)));
+      },
       (err: Error) => callback(err),
     );
   }
 
   override close(callback: (err: Error | null) => void): void {
+    this.cache = null;
     setImmediate(() => callback(null));
   }
 }

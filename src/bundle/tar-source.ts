@@ -18,22 +18,28 @@ const FILE_TYPES = new Set(['file', 'contiguous-file']);
 /** Entry types that are never read: they point elsewhere or are not data. */
 const SKIPPED_TYPES = new Set(['symlink', 'link', 'character-device', 'block-device', 'fifo']);
 
-/** The tar byte stream: the file read in 1 MiB blocks, gunzipped with 1 MiB chunks when needed. */
-function openTarStream(path: string, gzipped: boolean): { extract: tar.Extract; input: Readable } {
+/**
+ * The tar byte stream: the file read in 1 MiB blocks, gunzipped with 1 MiB chunks when needed. A read or gunzip
+ * error ends the extraction with that error; `close` releases every stage.
+ */
+function openTarStream(path: string, gzipped: boolean): { extract: tar.Extract; close: () => void } {
   const input = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+  const gunzip = gzipped ? createGunzip({ chunkSize: CHUNK_BYTES }) : null;
   const extract = tar.extract();
   const fail = (err: Error): void => {
     extract.destroy(err);
   };
   input.on('error', fail);
-  if (gzipped) {
-    const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
-    gunzip.on('error', fail);
-    input.pipe(gunzip).pipe(extract);
-  } else {
-    input.pipe(extract);
-  }
-  return { extract, input };
+  gunzip?.on('error', fail);
+  (gunzip ? input.pipe(gunzip) : input).pipe(extract);
+  return {
+    extract,
+    close: () => {
+      input.destroy();
+      gunzip?.destroy();
+      extract.destroy();
+    },
+  };
 }
 
 /**
@@ -74,7 +80,7 @@ function entryStream(entry: TarEntry): { stream: Readable; finished: Promise<voi
  * folder whose name is not part of the bundle's own layout, e.g. `supportbundle_<uuid>_<time>/`.
  */
 async function tarRoot(path: string, gzipped: boolean): Promise<string> {
-  const { extract, input } = openTarStream(path, gzipped);
+  const { extract, close } = openTarStream(path, gzipped);
   try {
     for await (const entry of extract) {
       const name = normaliseMemberPath(entry.header.name);
@@ -87,7 +93,7 @@ async function tarRoot(path: string, gzipped: boolean): Promise<string> {
   } catch {
     // An unreadable start is reported when the members are read.
   } finally {
-    input.destroy();
+    close();
   }
   return '';
 }
@@ -129,7 +135,7 @@ async function* tarNestedZip(
 }
 
 async function* tarMembers(path: string, gzipped: boolean, root: string, displayPath: string, ctx: ReadContext): AsyncGenerator<BundleMember> {
-  const { extract, input } = openTarStream(path, gzipped);
+  const { extract, close } = openTarStream(path, gzipped);
   let entries = 0;
   try {
     for await (const entry of extract) {
@@ -151,18 +157,19 @@ async function* tarMembers(path: string, gzipped: boolean, root: string, display
       } else {
         const { stream, finished } = entryStream(entry);
         const size = header.size ?? null;
-        let opened = false;
+        let content: Readable | null = null;
         yield {
           info: classifyPath(memberPath),
           size: isGzipFileName(memberPath) ? null : size,
           mtime,
           open: async () => {
-            if (opened) throw new Error(`tar member ${memberPath} can only be opened once`);
-            opened = true;
-            return memberContent({ file: memberPath, ctx, stored: stream, size, deflatedSize: null });
+            if (content) throw new Error(`tar member ${memberPath} can only be opened once`);
+            content = memberContent({ file: memberPath, ctx, stored: stream, size, deflatedSize: null });
+            return content;
           },
         };
-        if (!opened) stream.destroy();
+        // Asking for the next member ends this one: whatever was left unread is skipped.
+        (content ?? stream).destroy();
         await finished;
       }
       if (ctx.budget.stopped) return;
@@ -171,7 +178,7 @@ async function* tarMembers(path: string, gzipped: boolean, root: string, display
   } catch (err) {
     ctx.onProblem({ file: displayPath, reason: `tar archive unreadable after ${entries} entries: ${describeReadError(err)}` });
   } finally {
-    input.destroy();
+    close();
   }
 }
 
