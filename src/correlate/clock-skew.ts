@@ -75,7 +75,8 @@ export function estimateClockSkew(pairs: readonly SkewPair[]): ClockSkew[] {
     const shown = bases.slice(0, BASIS_EXAMPLES).join('; ');
     const more = bases.length > BASIS_EXAMPLES ? `; +${bases.length - BASIS_EXAMPLES} more` : '';
     const count = `${own.length} pair${own.length === 1 ? '' : 's'}`;
-    return { node, offsetMs: median(offsets), basis: `median of ${count} (node log time − API/CRI time): ${shown}${more}` };
+    const basis = `median of ${count} (node log time − API/CRI time): ${shown}${more}`;
+    return { node, offsetMs: median(offsets), basis };
   });
 }
 
@@ -193,5 +194,7 @@ export function matchSkewPairs(keyEvents: readonly KeyEvent[], objectTimes: read
       pairs.set(`${cite(n)}\n${cite(r)}`, { node: n.node, apiTime: r.time, nodeTime: n.time, basis });
     }
   }
-  return [...pairs.values()].sort((x, y) => compareText(x.node, y.node) || x.nodeTime - y.nodeTime || compareText(x.basis, y.basis));
+  return [...pairs.values()].sort(
+    (x, y) => compareText(x.node, y.node) || x.nodeTime - y.nodeTime || compareText(x.basis, y.basis),
+  );
 }

@@ -76,7 +76,11 @@ export function createContext(
     findings: unique,
     keyEvents: events,
     upgrade,
-    coverage: { nodesWithJournal: opts.nodesWithJournal, journalStart: opts.journalStart, upgradePresent: opts.upgradePresent },
+    coverage: {
+      nodesWithJournal: opts.nodesWithJournal,
+      journalStart: opts.journalStart,
+      upgradePresent: opts.upgradePresent,
+    },
     windowMs: opts.effectWindowMs ?? DEFAULT_EFFECT_WINDOW_MS,
     claimed,
     start: (f) => findingReferenceTime(f, f.firstSeen, skews),
@@ -92,11 +96,19 @@ export function createContext(
  * Why the node's own logs cannot settle a chain: none in the bundle, or starting after `since`
  * (e.g. "inconclusive: harvester-02's journal starts after the upgrade began").
  */
-export function journalGaps(ctx: CorrelationContext, node: string, since: { time: number; label: string } | null, needed: string): string[] {
-  if (!ctx.coverage.nodesWithJournal.includes(node)) return [`no journal of ${node} in the bundle: ${needed} cannot be checked`];
+export function journalGaps(
+  ctx: CorrelationContext,
+  node: string,
+  since: { time: number; label: string } | null,
+  needed: string,
+): string[] {
+  if (!ctx.coverage.nodesWithJournal.includes(node)) {
+    return [`no journal of ${node} in the bundle: ${needed} cannot be checked`];
+  }
   const first = ctx.coverage.journalStart[node] ?? null;
   if (since !== null && first !== null && first > since.time) {
-    return [`${node}'s journal starts at ${toIso(first)}, after ${since.label} (${toIso(since.time)}): ${needed} may be missing`];
+    const starts = `${node}'s journal starts at ${toIso(first)}, after ${since.label} (${toIso(since.time)})`;
+    return [`${starts}: ${needed} may be missing`];
   }
   return [];
 }

@@ -20,8 +20,9 @@ function volumeLink(ctx: CorrelationContext, volume: Finding, node: string, bloc
       event: null,
       relation: 'observed',
       explanation:
-        `volume ${name} degraded at ${clockTime(from)}, ${duration(from - blockStart)} into the blocked drain of ${node}${back}; ` +
-        'removing the instance-manager that held its engine or replica takes that replica away until Longhorn rebuilds it (upgrade-mechanics §13)',
+        `volume ${name} degraded at ${clockTime(from)}, ${duration(from - blockStart)} into the blocked drain of ` +
+        `${node}${back}; removing the instance-manager that held its engine or replica takes that replica away ` +
+        'until Longhorn rebuilds it (upgrade-mechanics §13)',
     };
   }
   return {
@@ -30,9 +31,12 @@ function volumeLink(ctx: CorrelationContext, volume: Finding, node: string, bloc
     relation: 'inferred',
     explanation:
       `volume ${name} was already unhealthy at ${clockTime(from)}, before the drain of ${node} was blocked${back}; ` +
-      'Longhorn keeps the instance-manager PDB while an engine or replica on the node still needs protection (upgrade-mechanics §13)',
+      'Longhorn keeps the instance-manager PDB while an engine or replica on the node still needs protection ' +
+      '(upgrade-mechanics §13)',
   };
 }
+
+const KIND = 'drain-blocked';
 
 /**
  * "Drain of <node> blocked by the Longhorn instance-manager PDB <from>–<to> → volume <v> degraded → recovered":
@@ -47,8 +51,10 @@ export function drainBlockedIncidents(ctx: CorrelationContext): IncidentDraft[] 
     const to = ctx.end(cause) ?? from;
     const where = node ?? 'a node';
     const still = stillBlocked(cause);
-    const period =
-      from === null || to === null ? '' : still ? ` since ${clockMinute(from)}, still blocked at collection` : ` ${clockMinute(from)}–${clockMinute(to)}`;
+    let period = '';
+    if (from !== null && to !== null) {
+      period = still ? ` since ${clockMinute(from)}, still blocked at collection` : ` ${clockMinute(from)}–${clockMinute(to)}`;
+    }
     const lasted = from !== null && to !== null && to > from ? ` (${still ? 'at least ' : ''}${duration(to - from)})` : '';
     const members: Finding[] = [cause];
     const chain: IncidentLink[] = [
@@ -56,18 +62,23 @@ export function drainBlockedIncidents(ctx: CorrelationContext): IncidentDraft[] 
         findingId: cause.id,
         event: null,
         relation: 'observed',
-        explanation: `the drain of ${where} could not evict the Longhorn instance-manager: its PodDisruptionBudget blocked eviction${period}${lasted}`,
+        explanation:
+          `the drain of ${where} could not evict the Longhorn instance-manager: ` +
+          `its PodDisruptionBudget blocked eviction${period}${lasted}`,
       },
     ];
     if (node === null || from === null || to === null) {
-      return { kind: 'drain-blocked', node, causeId: cause.id, title: `Drain of ${where} blocked by Longhorn instance-manager PDB${period}`, members, chain, start: from, end: to, missing: [] };
+      const title = `Drain of ${where} blocked by Longhorn instance-manager PDB${period}`;
+      return { kind: KIND, node, causeId: cause.id, title, members, chain, start: from, end: to, missing: [] };
     }
 
     const related = (f: Finding): boolean => {
       const s = ctx.start(f);
       return s !== null && overlaps(s, ctx.end(f) ?? s, from, to, ctx.windowMs);
     };
-    const volumes = ctx.unclaimed('longhorn-volume-unhealthy').filter((f) => (f.node === node || f.node === null) && related(f));
+    const volumes = ctx
+      .unclaimed('longhorn-volume-unhealthy')
+      .filter((f) => (f.node === node || f.node === null) && related(f));
     const stalled = ctx.unclaimed('upgrade-stalled').filter((f) => f.node === node && related(f));
     for (const f of [...volumes, ...stalled]) ctx.claimed.add(f.id);
     members.push(...volumes, ...stalled);
@@ -77,7 +88,9 @@ export function drainBlockedIncidents(ctx: CorrelationContext): IncidentDraft[] 
         findingId: f.id,
         event: null,
         relation: 'inferred',
-        explanation: `${f.title} on ${node}: a node cannot leave Pre-drained until Rancher's drain of it finishes (upgrade-mechanics §4.3)`,
+        explanation:
+          `${f.title} on ${node}: a node cannot leave Pre-drained until Rancher's drain of it finishes ` +
+          '(upgrade-mechanics §4.3)',
       })),
     );
 
@@ -87,6 +100,6 @@ export function drainBlockedIncidents(ctx: CorrelationContext): IncidentDraft[] 
     if (volumes.length > 0 && volumes.every((v) => recovered(v) === true)) title += ' → recovered';
     if (stalled.length > 0) title += `; upgrade stalled on ${node}`;
     const { start, end } = span([from, to, ...volumes.flatMap((f) => [ctx.start(f), ctx.end(f)])]);
-    return { kind: 'drain-blocked', node, causeId: cause.id, title, members, chain, start, end, missing: [] };
+    return { kind: KIND, node, causeId: cause.id, title, members, chain, start, end, missing: [] };
   });
 }

@@ -9,7 +9,11 @@ import type { IncidentLink } from './types.js';
 const times = (n: number): string => (n === 1 ? 'once' : `${n} times`);
 
 /** Where the OOMs fall relative to the upgrade: title words and a context link. */
-function upgradeContext(ctx: CorrelationContext, first: number | null, what: string): { words: string; link: IncidentLink | null } {
+function upgradeContext(
+  ctx: CorrelationContext,
+  first: number | null,
+  what: string,
+): { words: string; link: IncidentLink | null } {
   const moment = ctx.upgrade && first !== null ? upgradeMomentAt(ctx.upgrade, first) : null;
   if (!moment) return { words: '', link: null };
   const since = moment.since;
@@ -17,13 +21,23 @@ function upgradeContext(ctx: CorrelationContext, first: number | null, what: str
   if (moment.position === 'before') {
     return {
       words: ' before the upgrade (not tied to it)',
-      link: { findingId: null, event: since, relation: 'observed', explanation: `first OOM kill at ${clockTime(first!)}${gap}: not tied to the upgrade` },
+      link: {
+        findingId: null,
+        event: since,
+        relation: 'observed',
+        explanation: `first OOM kill at ${clockTime(first!)}${gap}: not tied to the upgrade`,
+      },
     };
   }
   if (moment.position === 'after') {
     return {
       words: ' after the upgrade',
-      link: { findingId: null, event: since, relation: 'observed', explanation: `first OOM kill at ${clockTime(first!)}${gap}: after the upgrade finished` },
+      link: {
+        findingId: null,
+        event: since,
+        relation: 'observed',
+        explanation: `first OOM kill at ${clockTime(first!)}${gap}: after the upgrade finished`,
+      },
     };
   }
   const phase = moment.phase ?? 'the upgrade';
@@ -34,8 +48,8 @@ function upgradeContext(ctx: CorrelationContext, first: number | null, what: str
       event: since,
       relation: 'inferred',
       explanation:
-        `first OOM kill at ${clockTime(first!)}, during ${phase}${gap}: the upgrade's extra activity raises ${what}'s memory use ` +
-        'beyond its default limit (field report; upgrade-mechanics §14)',
+        `first OOM kill at ${clockTime(first!)}, during ${phase}${gap}: the upgrade's extra activity raises ` +
+        `${what}'s memory use beyond its default limit (field report; upgrade-mechanics §14)`,
     },
   };
 }
@@ -64,6 +78,8 @@ function oomIncident(ctx: CorrelationContext, f: Finding, kind: string, what: st
 export function oomIncidents(ctx: CorrelationContext): IncidentDraft[] {
   return [
     ...ctx.causes('prometheus-oom-killed').map((f) => oomIncident(ctx, f, 'prometheus-oom', 'Prometheus')),
-    ...ctx.causes('container-oom-killed').map((f) => oomIncident(ctx, f, 'container-oom', `Container ${f.subject ?? 'unknown'}`)),
+    ...ctx
+      .causes('container-oom-killed')
+      .map((f) => oomIncident(ctx, f, 'container-oom', `Container ${f.subject ?? 'unknown'}`)),
   ];
 }

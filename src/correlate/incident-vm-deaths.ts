@@ -13,16 +13,22 @@ const KILLERS: Record<string, { label: string; mechanism: string }> = {
   },
   'rke2-start': {
     label: 'an RKE2 restart',
-    mechanism: 'an RKE2 restart restarts kubelet, which kills the virt-launcher pods of a node that was not drained (upgrade-mechanics §12)',
+    mechanism:
+      'an RKE2 restart restarts kubelet, which kills the virt-launcher pods of a node that was not drained ' +
+      '(upgrade-mechanics §12)',
   },
   'rke2-stop': {
     label: 'an RKE2 stop',
-    mechanism: 'an RKE2 stop alone leaves containers running; the restart that follows kills undrained virt-launcher pods (upgrade-mechanics §12)',
+    mechanism:
+      'an RKE2 stop alone leaves containers running; the restart that follows kills undrained virt-launcher pods ' +
+      '(upgrade-mechanics §12)',
   },
   reboot: { label: 'a reboot', mechanism: 'a node reboot kills every VM still running on it' },
   drain: {
     label: 'a drain',
-    mechanism: "an evicted non-migratable virt-launcher pod gets kubelet's minimum grace period, effectively an abrupt kill (upgrade-mechanics §11)",
+    mechanism:
+      "an evicted non-migratable virt-launcher pod gets kubelet's minimum grace period, effectively an abrupt kill " +
+      '(upgrade-mechanics §11)',
   },
 };
 const KILLER_KINDS = Object.keys(KILLERS) as KeyEventKind[];
@@ -52,7 +58,8 @@ function deathsIncident(ctx: CorrelationContext, node: string | null, vms: Findi
       findingId: vms[0].id,
       event: null,
       relation: 'observed',
-      explanation: vms.length === 1 ? vms[0].message : `${counted(vms.length, 'VM')} killed abruptly${where}${when} (${someOf(names)})`,
+      explanation:
+        vms.length === 1 ? vms[0].message : `${counted(vms.length, 'VM')} killed abruptly${where}${when} (${someOf(names)})`,
     },
   ];
   const missing: string[] = [];
@@ -68,12 +75,15 @@ function deathsIncident(ctx: CorrelationContext, node: string | null, vms: Findi
       findingId: null,
       event: killer,
       relation: 'inferred',
-      explanation: `${killer.summary} on ${node} at ${clockTime(killer.time)}, ${duration(first! - killer.time)} before the first kill: ${k.mechanism}`,
+      explanation:
+        `${killer.summary} on ${node} at ${clockTime(killer.time)}, ` +
+        `${duration(first! - killer.time)} before the first kill: ${k.mechanism}`,
     });
   } else if (node === null) {
     missing.push('the findings name no node: what killed the VMs cannot be checked');
   } else {
-    missing.push(...journalGaps(ctx, node, first === null ? null : { time: first, label: 'the first kill' }, 'what killed the VMs (kubelet or RKE2 restart, reboot)'));
+    const since = first === null ? null : { time: first, label: 'the first kill' };
+    missing.push(...journalGaps(ctx, node, since, 'what killed the VMs (kubelet or RKE2 restart, reboot)'));
   }
   const title =
     vms.length === 1

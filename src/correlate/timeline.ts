@@ -39,7 +39,8 @@ interface Timed {
 /** One entry on the reference clock; a node-local time that moved says so. */
 function entry(t: Timed, skews: readonly ClockSkew[]): TimelineEntry {
   const time = t.source ? referenceTime(t.time, t.node, t.source.file, skews) : t.time;
-  const moved = time === t.time ? '' : ` [${t.node ?? 'node'} clock ${time < t.time ? '+' : '−'}${duration(t.time - time)}, corrected]`;
+  const ahead = time < t.time ? '+' : '−';
+  const moved = time === t.time ? '' : ` [${t.node ?? 'node'} clock ${ahead}${duration(t.time - time)}, corrected]`;
   return {
     time,
     node: t.node,
@@ -91,10 +92,11 @@ function fromFinding(f: Finding, skews: readonly ClockSkew[]): TimelineEntry | n
   };
 }
 
-const fromIncident = (i: Incident): TimelineEntry | null =>
-  i.start === null
-    ? null
-    : { time: i.start, node: i.nodes.length === 1 ? i.nodes[0] : null, kind: 'incident', summary: `${i.severity} ${i.title}`, findingId: null, file: null, line: null };
+function fromIncident(i: Incident): TimelineEntry | null {
+  if (i.start === null) return null;
+  const node = i.nodes.length === 1 ? i.nodes[0] : null;
+  return { time: i.start, node, kind: 'incident', summary: `${i.severity} ${i.title}`, findingId: null, file: null, line: null };
+}
 
 /** The same happening once: one line of evidence at one time, one finding, or one summary without evidence. */
 const identity = (e: TimelineEntry): string =>
@@ -104,7 +106,7 @@ const identity = (e: TimelineEntry): string =>
       ? `line\n${e.time}\n${e.node}\n${e.file}\n${e.line}`
       : `text\n${e.time}\n${e.node}\n${e.kind}\n${e.summary}`;
 
-/** Keeps the first `max` entries of each kind and node; the rest become one `(+K more …)` entry at the first one left out. */
+/** Keeps the first `max` entries of each kind and node; the rest fold into one `(+K more …)` entry where they begin. */
 function fold(entries: TimelineEntry[], max: number): TimelineEntry[] {
   const groups = new Map<string, TimelineEntry[]>();
   for (const e of entries) {
@@ -113,14 +115,12 @@ function fold(entries: TimelineEntry[], max: number): TimelineEntry[] {
   }
   return [...groups.values()].flatMap((group) => {
     if (NEVER_FOLDED.has(group[0].kind) || group.length <= max) return group;
+    const { node, kind } = group[0];
     const left = group.slice(max);
-    const where = group[0].node ? ` on ${group[0].node}` : '';
-    const last = left[left.length - 1].time;
-    const until = left.length > 1 ? ` until ${clockTime(last)}` : '';
-    return [
-      ...group.slice(0, max),
-      { time: left[0].time, node: group[0].node, kind: group[0].kind, summary: `(+${left.length} more ${group[0].kind}${where}${until})`, findingId: null, file: null, line: null },
-    ];
+    const where = node ? ` on ${node}` : '';
+    const until = left.length > 1 ? ` until ${clockTime(left[left.length - 1].time)}` : '';
+    const summary = `(+${left.length} more ${kind}${where}${until})`;
+    return [...group.slice(0, max), { time: left[0].time, node, kind, summary, findingId: null, file: null, line: null }];
   });
 }
 
