@@ -44,6 +44,16 @@ export class ReadBudget {
   }
 }
 
+/** A limit hit while spooling a nested archive; the budget has already reported it when `reported`. */
+export class LimitReached extends Error {
+  constructor(
+    message: string,
+    readonly reported: boolean,
+  ) {
+    super(message);
+  }
+}
+
 /** What every source needs while it walks an input. */
 export interface ReadContext {
   budget: ReadBudget;
@@ -71,6 +81,23 @@ export async function removeTemporaryFiles(temporaryFiles: Set<TempFile>): Promi
     temporaryFiles.delete(temp);
     await temp.dispose();
   }
+}
+
+/**
+ * Admits `bytes` more spooled bytes of a nested archive (counted in maxTotalBytes and bounded by `maxBytes`, its
+ * compression-ratio bound), throwing LimitReached otherwise.
+ */
+export function admitSpooled(ctx: ReadContext, file: string, spooledBefore: number, bytes: number, maxBytes: number | null): void {
+  if (maxBytes !== null && spooledBefore + bytes > maxBytes) {
+    throw new LimitReached(`maxCompressionRatio limit (${ctx.budget.limits.maxCompressionRatio}) exceeded while inflating: nested zip not read`, false);
+  }
+  if (!ctx.budget.addBytes(bytes, file)) throw new LimitReached('maxTotalBytes limit reached', true);
+}
+
+/** The problem to report for a nested archive that could not be spooled, or null when already reported. */
+export function spoolProblem(file: string, err: unknown, describe: (err: unknown) => string): ReadProblem | null {
+  if (err instanceof LimitReached) return err.reported ? null : { file, reason: err.message };
+  return { file, reason: `corrupt nested zip: ${describe(err)}` };
 }
 
 export const withinNestingLimit = (ctx: ReadContext, file: string): boolean => {

@@ -6,7 +6,7 @@ import { FileRange } from './byte-range.js';
 import { classifyPath } from './classify-path.js';
 import { isBundleTopLevelName, isGzipFileName, isZipFileName, nestedPath, normaliseMemberPath, stripRoot } from './member-path.js';
 import { CHUNK_BYTES, describeReadError, memberContent } from './member-stream.js';
-import { createReadContext, removeTemporaryFiles, withinNestingLimit, type ReadContext } from './read-context.js';
+import { admitSpooled, createReadContext, removeTemporaryFiles, spoolProblem, withinNestingLimit, type ReadContext } from './read-context.js';
 import { spoolToTempFile, type TempFile } from './temp-file.js';
 import type { BundleMember, BundleSource, ReadLimits, ReadProblem } from './types.js';
 import { listZip } from './zip-listing.js';
@@ -107,12 +107,15 @@ async function* tarNestedZip(
 ): AsyncGenerator<BundleMember> {
   const { stream, finished } = entryStream(entry);
   let temp: TempFile;
+  let spooled = 0;
   try {
     temp = await spoolToTempFile(stream, (bytes) => {
-      if (!ctx.budget.addBytes(bytes, path)) throw new Error('maxTotalBytes limit reached');
+      admitSpooled(ctx, path, spooled, bytes, null);
+      spooled += bytes;
     });
   } catch (err) {
-    ctx.onProblem({ file: path, reason: `nested zip not read: ${describeReadError(err)}` });
+    const problem = spoolProblem(path, err, describeReadError);
+    if (problem) ctx.onProblem(problem);
     return;
   } finally {
     await finished;

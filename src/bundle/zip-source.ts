@@ -1,4 +1,4 @@
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { pipeline, PassThrough, type Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import { FileRange } from './byte-range.js';
@@ -6,8 +6,10 @@ import { classifyPath } from './classify-path.js';
 import { compareMemberPaths, findBundleRoot, isGzipFileName, isZipFileName, nestedPath, stripRoot } from './member-path.js';
 import { CHUNK_BYTES, describeReadError, memberContent } from './member-stream.js';
 import {
+  admitSpooled,
   createReadContext,
   removeTemporaryFiles,
+  spoolProblem,
   withinCompressionRatio,
   withinNestingLimit,
   type ReadContext,
@@ -19,7 +21,8 @@ import { listZip, localDataStart, type ZipListing, type ZipRecord } from './zip-
 const METHOD_STORED = 0;
 const METHOD_DEFLATED = 8;
 
-interface ZipFile {
+/** A zip being read: the input itself or one nested in it. */
+interface OpenZip {
   /** Display path of the zip itself: problems about the whole zip cite it. */
   path: string;
   range: FileRange;
@@ -41,14 +44,17 @@ function unreadableReason(record: ZipRecord): string | null {
   return null;
 }
 
+const dataStartOf = async (zip: OpenZip, record: ZipRecord): Promise<number> =>
+  record.dataStart ?? localDataStart(zip.range, record.localHeaderOffset ?? 0);
+
 /** The raw (still deflated, when method 8) bytes of a record, located through its local header. */
-async function storedBytes(zip: ZipFile, record: ZipRecord): Promise<Readable> {
-  const dataStart = record.dataStart ?? (await localDataStart(zip.range, record.localHeaderOffset ?? 0));
+async function storedBytes(zip: OpenZip, record: ZipRecord): Promise<Readable> {
+  const dataStart = await dataStartOf(zip, record);
   const dataEnd = Math.min(dataStart + record.compressedSize, zip.range.size);
   return zip.range.stream(dataStart, dataEnd);
 }
 
-function zipMember(zip: ZipFile, record: ZipRecord, path: string, ctx: ReadContext): BundleMember {
+function zipMember(zip: OpenZip, record: ZipRecord, path: string, ctx: ReadContext): BundleMember {
   const gzip = isGzipFileName(path);
   return {
     info: classifyPath(path),
@@ -71,13 +77,13 @@ function zipMember(zip: ZipFile, record: ZipRecord, path: string, ctx: ReadConte
  * The members of a nested zip, read in place: a stored one by random access into its container's byte range, a
  * deflated one inflated to a temporary file first (never held in memory), removed once its members are read.
  */
-async function* nestedZipMembers(zip: ZipFile, record: ZipRecord, path: string, ctx: ReadContext): AsyncGenerator<BundleMember> {
+async function* nestedZipMembers(zip: OpenZip, record: ZipRecord, path: string, ctx: ReadContext): AsyncGenerator<BundleMember> {
   if (!withinNestingLimit(ctx, path)) return;
   const inner = { ...ctx, depth: ctx.depth + 1 };
   let range: FileRange;
   let dispose: (() => Promise<void>) | null = null;
   try {
-    const dataStart = record.dataStart ?? (await localDataStart(zip.range, record.localHeaderOffset ?? 0));
+    const dataStart = await dataStartOf(zip, record);
     if (record.method === METHOD_STORED) {
       range = zip.range.sub(dataStart, record.compressedSize);
     } else {
@@ -85,9 +91,8 @@ async function* nestedZipMembers(zip: ZipFile, record: ZipRecord, path: string, 
       const maxBytes = Math.max(record.compressedSize, 1) * ctx.budget.limits.maxCompressionRatio;
       let spooled = 0;
       const temp = await spoolToTempFile(inflated, (bytes) => {
+        admitSpooled(ctx, path, spooled, bytes, maxBytes);
         spooled += bytes;
-        if (spooled > maxBytes) throw new Error(`maxCompressionRatio limit (${ctx.budget.limits.maxCompressionRatio}) exceeded while inflating`);
-        if (!ctx.budget.addBytes(bytes, path)) throw new Error('maxTotalBytes limit reached');
       });
       ctx.temporaryFiles.add(temp);
       dispose = async () => {
@@ -97,7 +102,8 @@ async function* nestedZipMembers(zip: ZipFile, record: ZipRecord, path: string, 
       range = new FileRange(temp.handle, 0, temp.size);
     }
   } catch (err) {
-    ctx.onProblem({ file: path, reason: `corrupt nested zip: ${describeReadError(err)}` });
+    const problem = spoolProblem(path, err, describeReadError);
+    if (problem) ctx.onProblem(problem);
     return;
   }
   try {
@@ -109,7 +115,7 @@ async function* nestedZipMembers(zip: ZipFile, record: ZipRecord, path: string, 
 }
 
 /** Every member of a zip in a total order (metadata.yaml, yamls/, then by path), nested zips expanded in place. */
-export async function* zipMembers(zip: ZipFile, ctx: ReadContext): AsyncGenerator<BundleMember> {
+export async function* zipMembers(zip: OpenZip, ctx: ReadContext): AsyncGenerator<BundleMember> {
   const { listing } = zip;
   const nested = zip.prefix !== '';
   if (listing.unreadable !== null) {
@@ -153,7 +159,7 @@ export async function* zipMembers(zip: ZipFile, ctx: ReadContext): AsyncGenerato
 export async function openZipSource(path: string, displayPath: string, limits: ReadLimits): Promise<BundleSource> {
   const handle = await open(path, 'r');
   try {
-    const { size } = await stat(path);
+    const { size } = await handle.stat();
     const range = new FileRange(handle, 0, size);
     const listing = await listZip(range);
     const root = findBundleRoot(listing.records.filter((r) => !r.isDirectory).map((r) => r.name));

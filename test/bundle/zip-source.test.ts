@@ -260,6 +260,23 @@ describe('read limits', () => {
     expect(problems).toEqual([{ file: expect.any(String), reason: expect.stringContaining('maxTotalBytes limit') }]);
   });
 
+  it('maxTotalBytes counts the spooling of deflated node zips too, reported once', async () => {
+    const zip = await zipBuffer([
+      { name: 'metadata.yaml', data: SAMPLE.metadata },
+      { name: 'nodes/n1.zip', data: await nodeZip('n1'), compress: true },
+    ]);
+    const source = await openInput(await write(zip), { maxTotalBytes: SAMPLE.metadata.length + 100 });
+    const problems: unknown[] = [];
+    const seen: string[] = [];
+    for await (const member of source.members((p) => problems.push(p))) {
+      seen.push(member.info.path);
+      if (member.info.kind !== 'nested-archive') for await (const _ of await member.open());
+    }
+    await source.close();
+    expect(seen).toEqual(['metadata.yaml', 'nodes/n1.zip']);
+    expect(problems).toEqual([{ file: expect.any(String), reason: expect.stringContaining('maxTotalBytes limit') }]);
+  });
+
   it('silent at the defaults', async () => {
     const { problems } = await read(await bundle());
     expect(problems).toEqual([]);
