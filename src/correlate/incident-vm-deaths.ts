@@ -77,7 +77,7 @@ function deathsIncident(ctx: CorrelationContext, node: string | null, vms: Findi
       relation: 'inferred',
       explanation:
         `${killer.summary} on ${node} at ${clockTime(killer.time)}, ` +
-        `${duration(first! - killer.time)} before the first kill: ${k.mechanism}`,
+        `${killer.time < first! ? `${duration(first! - killer.time)} before the first kill` : 'at the first kill'}: ${k.mechanism}`,
     });
   } else if (node === null) {
     missing.push('the findings name no node: what killed the VMs cannot be checked');

@@ -379,3 +379,25 @@ describe('buildIncidents: determinism', () => {
     }
   });
 });
+
+describe('buildIncidents: VM deaths no upgrade chain explains', () => {
+  it('ties a burst of kills to the node moment just before it, as an inferred link', () => {
+    const reboot = event('harvester-03', 'reboot', T('11:57:40'), journal('harvester-03', 'kernel.log'), 1,
+      'Jun 14 11:57:40.000000 harvester-03 kernel: Linux version 5.14.21-150500.55.97-default (geeko@buildhost) (gcc (SUSE Linux) 7.5.0) #1 SMP PREEMPT_DYNAMIC',
+      'node booted (kernel 5.14.21-150500.55.97-default)');
+    const vms = vmNames('ci-runner', 3).map((vm, i) => killedVm('harvester-03', vm, T('11:58:10') + i * 1000));
+    const [deaths] = buildIncidents(vms, [reboot], upgradeStory(), fullCoverage);
+    expect(deaths.title).toBe('3 VMs killed abruptly on harvester-03 11:58:10–11:58:12 after a reboot');
+    expect(deaths.chain[0]).toMatchObject({ relation: 'inferred', event: { kind: 'reboot' } });
+    expect(deaths.chain[0].explanation).toContain('30 s before the first kill: a node reboot kills every VM still running on it');
+    expect(deaths.verdict).toBe('confirmed');
+  });
+
+  it('is inconclusive about the cause when the node has no journal', () => {
+    const vms = vmNames('ci-runner', 2).map((vm, i) => killedVm('harvester-03', vm, T('11:58:10') + i * 1000));
+    const [deaths] = buildIncidents(vms, [], upgradeStory(), { ...fullCoverage, nodesWithJournal: ['harvester-01', 'harvester-02'] });
+    expect(deaths.title).toBe('2 VMs killed abruptly on harvester-03 11:58:10–11:58:11');
+    expect(deaths.verdict).toBe('inconclusive');
+    expect(deaths.verdictReason).toBe('no journal of harvester-03 in the bundle: what killed the VMs (kubelet or RKE2 restart, reboot) cannot be checked');
+  });
+});
