@@ -131,7 +131,7 @@ export const longhornDrainBlocked: RuleModule = {
               messageId: 'blocked',
               node,
               subject: `${LONGHORN}/${im}`,
-              time: from,
+              // No single time: the finding spans its evidence, from the first blocked eviction to the clearing.
               data: {
                 node: node ?? 'a node',
                 im,

@@ -133,7 +133,7 @@ export const longhornVolumeUnhealthy: RuleModule = {
             messageId,
             node,
             subject: name,
-            time: from,
+            // No single time: the finding spans its evidence, from the first unhealthy sign to the recovery.
             severity,
             data: {
               volume: name,

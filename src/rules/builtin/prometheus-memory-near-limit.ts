@@ -1,7 +1,7 @@
 import type { RuleModule } from '../types.js';
 import { toIso } from '../../util/time.js';
 import { objectEvidence } from './support/evidence.js';
-import { parseK8sTime } from './support/k8s-time.js';
+import { parseK8sTime } from '../../k8s/k8s-time.js';
 import { containerMemoryLimit, podNode } from './support/pods.js';
 import { formatBytes, parseQuantity } from './support/quantity.js';
 

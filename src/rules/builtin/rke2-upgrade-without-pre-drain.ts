@@ -28,15 +28,23 @@ const upgradeMoment = (moments: Rke2Moment[], target: string | null, storyNode: 
 const isPreDrainEvent = (k: KeyEvent, node: string): boolean =>
   k.node === node && k.kind === 'job-complete' && k.summary.includes('pre-drain');
 
-/** The lines that tell the story of the restart: installer, stop, start, kubelet, at most one of each kind. */
+/**
+ * The lines that tell the story of the restart, at most four so the pre-drain stamp still fits the evidence: the agent's
+ * first start, the installer extraction, the rke2 stop, and the kubelet (else rke2) coming back.
+ */
 const contextEvidence = (moments: Rke2Moment[], at: number): EvidenceRef[] => {
-  const picked = new Map<string, EvidenceRef>();
-  for (const m of moments) {
-    if (m.time < at - CONTEXT_BEFORE_MS || m.time > at + CONTEXT_AFTER_MS) continue;
-    const slot = m.kind === 'rke2-install' ? `${m.kind}:${m.version === null}` : m.kind;
-    if (!picked.has(slot)) picked.set(slot, { ...m.event.evidence, time: m.time });
-  }
-  return [...picked.values()];
+  const near = moments.filter((m) => m.time >= at - CONTEXT_BEFORE_MS && m.time <= at + CONTEXT_AFTER_MS);
+  const first = (pick: (m: Rke2Moment) => boolean): Rke2Moment[] => {
+    const found = near.find(pick);
+    return found ? [found] : [];
+  };
+  const back = first((m) => m.kind === 'kubelet-start');
+  return [
+    ...first((m) => m.kind === 'rke2-install' && m.version === null),
+    ...first((m) => m.kind === 'rke2-install' && m.version !== null),
+    ...first((m) => m.kind === 'rke2-stop'),
+    ...(back.length > 0 ? back : first((m) => m.kind === 'rke2-start')),
+  ].map((m) => ({ ...m.event.evidence, time: m.time }));
 };
 
 export const rke2UpgradeWithoutPreDrain: RuleModule = {

@@ -8,7 +8,7 @@ import { clusterEvents, describeEvent } from './support/event-objects.js';
 import { fieldOf, plainMessage } from './support/event-fields.js';
 import { compareEvidence, eventEvidence, objectEvidence } from './support/evidence.js';
 import { createOomCollector, isQemu, KERNEL_OOM_LITERALS } from './support/kernel-oom.js';
-import { parseK8sTime } from './support/k8s-time.js';
+import { parseK8sTime } from '../../k8s/k8s-time.js';
 import { isLauncherPod, podNode, podObject, podsByUid } from './support/pods.js';
 import { inUpgradeWindow, upgradeWindow } from './support/upgrade-window.js';
 import { resolveVm, vmiNode, type VmHint } from './support/vm-identity.js';

@@ -1,5 +1,5 @@
 import type { K8sObject, ObjectIndex } from '../../../k8s/types.js';
-import { parseK8sTime } from './k8s-time.js';
+import { parseK8sTime } from '../../../k8s/k8s-time.js';
 
 /** A Kubernetes Event read the same way from core `v1` and `events.k8s.io/v1` Lists. */
 export interface ClusterEvent {

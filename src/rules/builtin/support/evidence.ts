@@ -22,10 +22,6 @@ export const objectEvidence = (object: K8sObject, text: string, time: number | n
 /** The evidence a Stamp of the upgrade story already carries, with the stamp's time. */
 export const stampEvidence = (stamp: Stamp): EvidenceRef => ({ ...stamp.source, time: stamp.time });
 
-/** `Kind ns/name` or `Kind name`, as evidence texts name objects. */
-export const objectLabel = (object: K8sObject): string =>
-  object.namespace ? `${object.kind} ${object.namespace}/${object.name}` : `${object.kind} ${object.name}`;
-
 /** Total order on evidence: time (unknown last), then file, then line. */
 export const compareEvidence = (a: EvidenceRef, b: EvidenceRef): number => {
   if (a.time !== b.time) {

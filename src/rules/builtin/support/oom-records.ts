@@ -2,7 +2,7 @@ import type { K8sObject, ObjectIndex } from '../../../k8s/types.js';
 import type { EvidenceRef } from '../../types.js';
 import { clusterEvents, describeEvent } from './event-objects.js';
 import { objectEvidence } from './evidence.js';
-import { parseK8sTime } from './k8s-time.js';
+import { parseK8sTime } from '../../../k8s/k8s-time.js';
 import type { OomKill } from './kernel-oom.js';
 import { containerStatuses, podNode, podsByUid } from './pods.js';
 
