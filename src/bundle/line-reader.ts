@@ -24,6 +24,8 @@ export interface LineReader extends AsyncIterable<LineChunk> {
 }
 
 export const BINARY_SNIFF_BYTES = 8192;
+/** The ReadProblem reason for a member skipped because `stats.binary` came back true. */
+export const BINARY_CONTENT = 'binary content';
 const LF = 10;
 const CR = 13;
 

@@ -1,3 +1,4 @@
+import { describeReadError } from './member-stream.js';
 import type { TempFile } from './temp-file.js';
 import type { ReadLimits, ReadProblem } from './types.js';
 
@@ -95,9 +96,9 @@ export function admitSpooled(ctx: ReadContext, file: string, spooledBefore: numb
 }
 
 /** The problem to report for a nested archive that could not be spooled, or null when already reported. */
-export function spoolProblem(file: string, err: unknown, describe: (err: unknown) => string): ReadProblem | null {
+export function spoolProblem(file: string, err: unknown): ReadProblem | null {
   if (err instanceof LimitReached) return err.reported ? null : { file, reason: err.message };
-  return { file, reason: `corrupt nested zip: ${describe(err)}` };
+  return { file, reason: `corrupt nested zip: ${describeReadError(err)}` };
 }
 
 export const withinNestingLimit = (ctx: ReadContext, file: string): boolean => {

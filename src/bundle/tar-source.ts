@@ -114,7 +114,7 @@ async function* tarNestedZip(
       spooled += bytes;
     });
   } catch (err) {
-    const problem = spoolProblem(path, err, describeReadError);
+    const problem = spoolProblem(path, err);
     if (problem) ctx.onProblem(problem);
     return;
   } finally {

@@ -102,7 +102,7 @@ async function* nestedZipMembers(zip: OpenZip, record: ZipRecord, path: string, 
       range = new FileRange(temp.handle, 0, temp.size);
     }
   } catch (err) {
-    const problem = spoolProblem(path, err, describeReadError);
+    const problem = spoolProblem(path, err);
     if (problem) ctx.onProblem(problem);
     return;
   }
