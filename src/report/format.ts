@@ -2,26 +2,11 @@ import { SEVERITIES, severityRank } from '../rules/types.js';
 import type { Finding, Severity } from '../rules/types.js';
 import type { Incident } from '../correlate/types.js';
 import type { PostmortemReport, TimelineEntry } from './model.js';
+import { compareText, compareTime } from '../util/compare.js';
 import { toIso } from '../util/time.js';
 
 /** Where rule documentation lives unless the caller says otherwise; rules link to `<base>#<rule-id>`. */
 export const DEFAULT_RULE_DOCS_BASE = 'rules/README.md';
-
-/** Code-unit order: locale-independent, so every machine sorts alike. */
-export const compareText = (a: string | null, b: string | null): number => {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return a < b ? -1 : 1;
-};
-
-/** Ascending, unknown times last. */
-export const compareTime = (a: number | null, b: number | null): number => {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return a - b;
-};
 
 const firstNonZero = (...results: number[]): number => results.find((r) => r !== 0) ?? 0;
 

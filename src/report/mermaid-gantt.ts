@@ -1,7 +1,8 @@
 import type { Stamp, UpgradeNodeStory } from '../correlate/types.js';
+import { compareText } from '../util/compare.js';
 import type { PostmortemReport } from './model.js';
 import type { IncidentView } from './view.js';
-import { compareText } from './format.js';
+
 
 /**
  * A Mermaid `gantt` of the upgrade, one section per node, incidents as `crit` bars. GitHub and GitLab render it
@@ -39,7 +40,7 @@ const nodeTasks = (node: UpgradeNodeStory): string[] => [
   ...point('Images preloaded', node.imagesPreloadedAt),
   ...span('Pre-drain', time(node.preDrainStartedAt), time(node.preDrainFinishedAt), ['done']),
   // Rancher drains between the pre-drain hook and the RKE2 upgrade; without a pre-drain there is no drain bar.
-  ...(node.preDrainFinishedAt !== null && node.rke2UpgradedAt !== null
+  ...(node.preDrainFinishedAt !== null && node.rke2UpgradedAt !== null && node.rke2UpgradedAt.time > node.preDrainFinishedAt.time
     ? span('Drain', node.preDrainFinishedAt.time, node.rke2UpgradedAt.time, ['active'])
     : []),
   ...point('RKE2 upgraded', node.rke2UpgradedAt),

@@ -1,10 +1,10 @@
 import type { Severity } from '../rules/types.js';
+import { compareText } from '../util/compare.js';
 import type { PostmortemReport } from './model.js';
 import {
   citation,
   clip,
   clusterLabel,
-  compareText,
   countText,
   DEFAULT_RULE_DOCS_BASE,
   durationText,

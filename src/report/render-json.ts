@@ -1,12 +1,11 @@
 import type { EvidenceRef, Finding } from '../rules/types.js';
 import type { Incident, KeyEvent, Stamp, UpgradeStory } from '../correlate/types.js';
 import { toIso } from '../util/time.js';
+import { compareText, compareTime } from '../util/compare.js';
 import type { Coverage, PostmortemReport, TimelineEntry } from './model.js';
 import {
   compareFindings,
   compareIncidents,
-  compareText,
-  compareTime,
   compareTimelineEntries,
   sortedBy,
 } from './format.js';

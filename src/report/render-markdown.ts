@@ -1,9 +1,9 @@
+import { compareText } from '../util/compare.js';
 import type { PostmortemReport } from './model.js';
 import {
   citation,
   clip,
   clusterLabel,
-  compareText,
   countText,
   DEFAULT_RULE_DOCS_BASE,
   durationText,

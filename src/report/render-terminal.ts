@@ -152,9 +152,23 @@ const coverageLine = (report: PostmortemReport): string => {
   ].join(' · ');
 };
 
+/** Control characters from logs in caret notation (`^[`), so log text can neither colour nor break the output. */
+const caret = (text: string): string =>
+  text.replace(/[\x00-\x1f\x7f]/g, (c) => `^${String.fromCharCode(c.charCodeAt(0) ^ 0x40)}`);
+
+const visible = <T>(value: T): T => {
+  if (typeof value === 'string') return caret(value) as T;
+  if (Array.isArray(value)) return value.map(visible) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, visible(v)])) as T;
+  }
+  return value;
+};
+
 /** A compact summary for a terminal; no ANSI escapes at all unless `color`. */
-export const renderTerminal = (report: PostmortemReport, options: TerminalOptions = {}): string => {
+export const renderTerminal = (input: PostmortemReport, options: TerminalOptions = {}): string => {
   const paint: Paint = options.color === true ? (code, text) => `\x1b[${code}m${text}\x1b[0m` : (_code, text) => text;
+  const report = visible(input);
   const view = buildReportView(report);
   const lines = [
     ...header(report, view, paint),

@@ -1,7 +1,8 @@
 import type { Severity } from '../rules/types.js';
-import type { UpgradeNodeStory } from '../correlate/types.js';
+import type { UpgradeNodeStory, UpgradeStory } from '../correlate/types.js';
+import { compareText } from '../util/compare.js';
 import type { PostmortemReport } from './model.js';
-import { clockText, compareText, isoText } from './format.js';
+import { clockText, isoText } from './format.js';
 import { esc } from './html-text.js';
 import type { FindingView, IncidentView, ReportView } from './view.js';
 
@@ -21,7 +22,7 @@ const BAR_HEIGHT = 16;
 const DOT_Y = 38;
 const PLOT_WIDTH = WIDTH - LABEL_WIDTH - RIGHT_PAD;
 
-export const PHASE_COLORS = {
+const PHASE_COLORS = {
   preload: '#94a3b8',
   preDrain: '#2563eb',
   drain: '#f59e0b',
@@ -106,16 +107,23 @@ const circle = (scale: Scale, y: number, at: number, r: number, color: string, l
 const nodeMarks = (scale: Scale, top: number, n: UpgradeNodeStory): string[] => {
   const out: string[] = [];
   const at = (s: { time: number } | null): number | null => s?.time ?? null;
-  const pre = [at(n.preDrainStartedAt), at(n.preDrainFinishedAt)] as const;
-  const post = [at(n.postDrainStartedAt), at(n.postDrainFinishedAt)] as const;
-  const rke2 = at(n.rke2UpgradedAt);
-  if (n.imagesPreloadedAt) out.push(circle(scale, top + BAR_Y + BAR_HEIGHT / 2, n.imagesPreloadedAt.time, 4, PHASE_COLORS.preload, `Images preloaded ${clockText(n.imagesPreloadedAt.time)}`));
-  if (pre[0] !== null) out.push(bar(scale, top, pre[0], pre[1] ?? pre[0], PHASE_COLORS.preDrain, 'Pre-drain'));
-  if (pre[1] !== null && rke2 !== null && rke2 > pre[1]) out.push(bar(scale, top, pre[1], rke2, PHASE_COLORS.drain, 'Drain'));
-  if (post[0] !== null) out.push(bar(scale, top, post[0], post[1] ?? post[0], PHASE_COLORS.postDrain, 'Post-drain'));
+  const mid = top + BAR_Y + BAR_HEIGHT / 2;
+  const [preStart, preEnd, rke2] = [at(n.preDrainStartedAt), at(n.preDrainFinishedAt), at(n.rke2UpgradedAt)];
+  const [postStart, postEnd] = [at(n.postDrainStartedAt), at(n.postDrainFinishedAt)];
+  if (n.imagesPreloadedAt) {
+    const t = n.imagesPreloadedAt.time;
+    out.push(circle(scale, mid, t, 4, PHASE_COLORS.preload, `Images preloaded ${clockText(t)}`));
+  }
+  if (preStart !== null) out.push(bar(scale, top, preStart, preEnd ?? preStart, PHASE_COLORS.preDrain, 'Pre-drain'));
+  // Rancher drains between the pre-drain hook and the RKE2 upgrade.
+  if (preEnd !== null && rke2 !== null && rke2 > preEnd) out.push(bar(scale, top, preEnd, rke2, PHASE_COLORS.drain, 'Drain'));
+  if (postStart !== null) out.push(bar(scale, top, postStart, postEnd ?? postStart, PHASE_COLORS.postDrain, 'Post-drain'));
   if (rke2 !== null) out.push(diamond(scale, top, rke2, PHASE_COLORS.rke2, 'RKE2 upgraded'));
   if (n.rebootedAt) out.push(triangle(scale, top, n.rebootedAt.time, PHASE_COLORS.reboot, 'Reboot'));
-  if (n.succeededAt) out.push(circle(scale, top + BAR_Y + BAR_HEIGHT / 2, n.succeededAt.time, 5, PHASE_COLORS.succeeded, `Succeeded ${clockText(n.succeededAt.time)}`));
+  if (n.succeededAt) {
+    const t = n.succeededAt.time;
+    out.push(circle(scale, mid, t, 5, PHASE_COLORS.succeeded, `Succeeded ${clockText(t)}`));
+  }
   return out;
 };
 
@@ -134,10 +142,16 @@ const incidentBand = (scale: Scale, top: number, iv: IncidentView): string[] => 
   ];
 };
 
-const findingDot = (scale: Scale, top: number, f: FindingView): string => {
+/** A finding the figure can place: one with a first sighting, drawn there. */
+interface TimedFinding {
+  view: FindingView;
+  at: number;
+}
+
+const findingDot = (scale: Scale, top: number, { view: f, at }: TimedFinding): string => {
   const r = f.finding.severity === 'critical' ? 6.5 : f.finding.severity === 'high' ? 5.5 : 4.5;
-  const what = `${f.label} ${f.finding.severity} ${f.finding.ruleId}${f.finding.subject === null ? '' : ` ${f.finding.subject}`} at ${isoText(f.finding.firstSeen)}`;
-  return circle(scale, top + DOT_Y, f.finding.firstSeen ?? 0, r, DOT_COLOR[f.finding.severity], what);
+  const what = `${f.label} ${f.finding.severity} ${f.finding.ruleId}${f.finding.subject === null ? '' : ` ${f.finding.subject}`} at ${isoText(at)}`;
+  return circle(scale, top + DOT_Y, at, r, DOT_COLOR[f.finding.severity], what);
 };
 
 const LEGEND: readonly [string, string, 'bar' | 'diamond' | 'triangle' | 'dot' | 'band'][] = [
@@ -180,67 +194,99 @@ export interface SvgTimeline {
   outside: number;
 }
 
+const STYLE = [
+  '.grid{stroke:#e2e8f0;stroke-width:1}',
+  '.tick,.axis-label{font:11px system-ui,sans-serif;fill:#64748b;text-anchor:middle}',
+  '.axis-label{text-anchor:end;font-weight:600}',
+  '.lane-label{font:600 12px system-ui,sans-serif;fill:#1f2937;text-anchor:end}',
+  '.lane-sub{font:11px system-ui,sans-serif;fill:#64748b;text-anchor:end}',
+  '.legend{font:12px system-ui,sans-serif;fill:#334155}',
+  '.incident{fill:#dc2626;fill-opacity:.12;stroke:#dc2626;stroke-width:1.2}',
+  '.incident-label{font:600 11px system-ui,sans-serif;fill:#b91c1c}',
+  '.warn{font:600 11px system-ui,sans-serif;fill:#b91c1c;text-anchor:end}',
+  '.window{fill:#cbd5e1}',
+].join('');
+
+/** The cluster lane: the upgrade window as a bar, its condition changes as ticks. */
+const upgradeMarks = (scale: Scale, top: number, u: UpgradeStory): string[] => {
+  if (u.startedAt === null) return [];
+  const start = u.startedAt.time;
+  const end = u.finishedAt?.time ?? scale.end;
+  const width = Math.max(scale.x(end) - scale.x(start), 3);
+  return [
+    `<rect x="${num(scale.x(start))}" y="${top + BAR_Y + 4}" width="${num(width)}" height="${BAR_HEIGHT - 8}" rx="4" class="window">${title(`Upgrade ${u.name}: ${isoText(start)} → ${isoText(u.finishedAt?.time ?? null)}`)}</rect>`,
+    ...u.phases.map((p) => {
+      const x = num(scale.x(p.at.time));
+      return `<line x1="${x}" y1="${top + BAR_Y}" x2="${x}" y2="${top + BAR_Y + BAR_HEIGHT}" stroke="#475569" stroke-width="2">${title(`${p.name} ${p.status} at ${isoText(p.at.time)}`)}</line>`;
+    }),
+  ];
+};
+
+const timesOf = (n: UpgradeNodeStory): number[] =>
+  [
+    n.imagesPreloadedAt,
+    n.preDrainStartedAt,
+    n.preDrainFinishedAt,
+    n.rke2UpgradedAt,
+    n.postDrainStartedAt,
+    n.postDrainFinishedAt,
+    n.rebootedAt,
+    n.succeededAt,
+  ].flatMap((s) => (s === null ? [] : [s.time]));
+
 /** The swim-lane SVG, or null when nothing in the report has a time. */
 export const svgTimeline = (report: PostmortemReport, view: ReportView): SvgTimeline | null => {
   const u = report.upgrade;
-  const nodeTimes = view.nodes.flatMap((n) =>
-    [n.imagesPreloadedAt, n.preDrainStartedAt, n.preDrainFinishedAt, n.rke2UpgradedAt, n.postDrainStartedAt, n.postDrainFinishedAt, n.rebootedAt, n.succeededAt]
-      .filter((s) => s !== null)
-      .map((s) => s.time),
+  // Informational findings are signals for correlation, not problems to mark.
+  const plotted = view.findings.flatMap((f): TimedFinding[] =>
+    f.finding.firstSeen === null || f.finding.severity === 'informational' ? [] : [{ view: f, at: f.finding.firstSeen }],
   );
-  const upgradeTimes = [u?.startedAt?.time ?? null, u?.finishedAt?.time ?? null, ...(u?.phases ?? []).map((p) => p.at.time)];
-  const incidentTimes = view.incidents.flatMap((iv) => [iv.incident.start, iv.incident.end]);
-  const plotted = view.findings.filter((f) => f.finding.firstSeen !== null && f.finding.severity !== 'informational');
-  const core = [...upgradeTimes, ...nodeTimes, ...incidentTimes].filter((t): t is number => t !== null);
-  const scale = scaleOf(core.length > 0 ? core : plotted.map((f) => f.finding.firstSeen as number));
+  const core = [
+    u?.startedAt?.time ?? null,
+    u?.finishedAt?.time ?? null,
+    ...(u?.phases ?? []).map((p) => p.at.time),
+    ...view.nodes.flatMap(timesOf),
+    ...view.incidents.flatMap((iv) => [iv.incident.start, iv.incident.end]),
+  ].filter((t): t is number => t !== null);
+  const scale = scaleOf(core.length > 0 ? core : plotted.map((f) => f.at));
   if (scale === null) return null;
-  const inWindow = plotted.filter((f) => (f.finding.firstSeen as number) >= scale.start && (f.finding.firstSeen as number) <= scale.end);
+  const inWindow = plotted.filter((f) => f.at >= scale.start && f.at <= scale.end);
 
-  const laneNames = [...new Set([...view.nodes.map((n) => n.name), ...(u === null ? report.bundle.nodes : [])])].sort(compareText);
-  const lanes = ['', ...laneNames];
+  const nodeNames = [...new Set([...view.nodes.map((n) => n.name), ...report.bundle.nodes])].sort(compareText);
+  // The first lane holds the upgrade itself and whatever belongs to no known node.
+  const onClusterLane = (nodes: readonly (string | null)[]): boolean => !nodes.some((n) => n !== null && nodeNames.includes(n));
+  const lanes = ['', ...nodeNames];
   const height = AXIS_HEIGHT + lanes.length * LANE_HEIGHT + LEGEND_HEIGHT;
+  const label = u === null ? 'Findings by node over time (UTC)' : `Upgrade ${u.name} by node over time (UTC)`;
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-label="${esc(u === null ? 'Findings by node over time (UTC)' : `Upgrade ${u.name} by node over time (UTC)`)}" class="timeline">`,
-    '<style>.grid{stroke:#e2e8f0;stroke-width:1}.tick,.axis-label{font:11px system-ui,sans-serif;fill:#64748b;text-anchor:middle}.axis-label{text-anchor:end;font-weight:600}.lane-label{font:600 12px system-ui,sans-serif;fill:#1f2937;text-anchor:end}.lane-sub{font:11px system-ui,sans-serif;fill:#64748b;text-anchor:end}.legend{font:12px system-ui,sans-serif;fill:#334155}.incident{fill:#dc2626;fill-opacity:.12;stroke:#dc2626;stroke-width:1.2}.incident-label{font:600 11px system-ui,sans-serif;fill:#b91c1c}.warn{font:600 11px system-ui,sans-serif;fill:#b91c1c;text-anchor:end}.window{fill:#cbd5e1}</style>',
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-label="${esc(label)}" class="timeline">`,
+    `<style>${STYLE}</style>`,
     `<rect x="0" y="0" width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
+    ...lanes.map((_, i) => {
+      const fill = i % 2 === 0 ? '#f8fafc' : '#ffffff';
+      return `<rect x="0" y="${AXIS_HEIGHT + i * LANE_HEIGHT}" width="${WIDTH}" height="${LANE_HEIGHT}" fill="${fill}"/>`;
+    }),
+    ...axis(scale, height),
   ];
-  lanes.forEach((_, i) => {
-    const top = AXIS_HEIGHT + i * LANE_HEIGHT;
-    out.push(`<rect x="0" y="${top}" width="${WIDTH}" height="${LANE_HEIGHT}" fill="${i % 2 === 0 ? '#f8fafc' : '#ffffff'}"/>`);
-  });
-  out.push(...axis(scale, height));
-
   lanes.forEach((lane, i) => {
     const top = AXIS_HEIGHT + i * LANE_HEIGHT;
     const node = view.nodes.find((n) => n.name === lane);
-    const label = lane === '' ? (u === null ? 'Cluster' : 'Upgrade') : lane;
-    const sub = lane === '' ? (u?.state ?? '') : (node?.state ?? (u === null ? '' : 'no upgrade data'));
+    const name = lane === '' ? (u === null ? 'Cluster' : 'Upgrade') : lane;
+    const state = lane === '' ? (u?.state ?? '') : (node?.state ?? (u === null ? '' : 'no upgrade data'));
     out.push(
-      `<text x="${LABEL_WIDTH - 10}" y="${top + 20}" class="lane-label">${esc(label)}</text>`,
-      `<text x="${LABEL_WIDTH - 10}" y="${top + 34}" class="lane-sub">${esc(sub)}</text>`,
+      `<text x="${LABEL_WIDTH - 10}" y="${top + 20}" class="lane-label">${esc(name)}</text>`,
+      `<text x="${LABEL_WIDTH - 10}" y="${top + 34}" class="lane-sub">${esc(state)}</text>`,
     );
     if (node !== undefined && upgradedBeforePreDrain(node)) {
       out.push(`<text x="${LABEL_WIDTH - 10}" y="${top + 48}" class="warn">RKE2 before pre-drain</text>`);
     }
-    if (lane === '' && u !== null && u.startedAt !== null) {
-      const end = u.finishedAt?.time ?? scale.end;
-      out.push(
-        `<rect x="${num(scale.x(u.startedAt.time))}" y="${top + BAR_Y + 4}" width="${num(Math.max(scale.x(end) - scale.x(u.startedAt.time), 3))}" height="${BAR_HEIGHT - 8}" rx="4" class="window">${title(`Upgrade ${u.name}: ${isoText(u.startedAt.time)} → ${isoText(u.finishedAt?.time ?? null)}`)}</rect>`,
-        ...u.phases.map((p) => {
-          const x = num(scale.x(p.at.time));
-          return `<line x1="${x}" y1="${top + BAR_Y}" x2="${x}" y2="${top + BAR_Y + BAR_HEIGHT}" stroke="#475569" stroke-width="2">${title(`${p.name} ${p.status} at ${isoText(p.at.time)}`)}</line>`;
-        }),
-      );
-    }
+    if (lane === '' && u !== null) out.push(...upgradeMarks(scale, top, u));
     if (node !== undefined) out.push(...nodeMarks(scale, top, node));
-    const nodeIncidents = view.incidents.filter((iv) =>
-      lane === '' ? !iv.incident.nodes.some((n) => laneNames.includes(n)) : iv.incident.nodes.includes(lane),
+    const belongs = (nodes: readonly (string | null)[]): boolean => (lane === '' ? onClusterLane(nodes) : nodes.includes(lane));
+    out.push(
+      ...view.incidents.filter((iv) => belongs(iv.incident.nodes)).flatMap((iv) => incidentBand(scale, top, iv)),
+      ...inWindow.filter((f) => belongs([f.view.finding.node])).map((f) => findingDot(scale, top, f)),
     );
-    out.push(...nodeIncidents.flatMap((iv) => incidentBand(scale, top, iv)));
-    const laneFindings = inWindow.filter((f) =>
-      lane === '' ? f.finding.node === null || !laneNames.includes(f.finding.node) : f.finding.node === lane,
-    );
-    out.push(...laneFindings.map((f) => findingDot(scale, top, f)));
   });
   out.push(...legend(AXIS_HEIGHT + lanes.length * LANE_HEIGHT + 14, u !== null), '</svg>');
   return { svg: out.join('\n'), outside: plotted.length - inWindow.length };

@@ -1,11 +1,11 @@
 import type { Finding } from '../rules/types.js';
 import type { Incident, Stamp, UpgradeNodeStory } from '../correlate/types.js';
+import { compareText } from '../util/compare.js';
 import type { PostmortemReport, TimelineEntry } from './model.js';
 import {
   citation,
   compareFindings,
   compareIncidents,
-  compareText,
   compareTimelineEntries,
   durationText,
   isoText,

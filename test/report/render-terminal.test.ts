@@ -26,6 +26,14 @@ describe('renderTerminal', () => {
     expect(stripAnsi(coloured).split('\n').length).toBe(plain.split('\n').length);
   });
 
+  it('shows control characters from logs in caret notation, never as escapes', () => {
+    const report = postmortemReport();
+    report.incidents[0] = { ...report.incidents[0], title: 'red \x1b[31mtext\x1b[0m\nsecond line' };
+    const text = renderTerminal(report, { color: false });
+    expect(text).not.toMatch(ANSI);
+    expect(text).toContain('red ^[[31mtext^[[0m^Jsecond line');
+  });
+
   it('starts with cluster, versions and the upgrade window', () => {
     const [title, bundle, upgrade, findings] = plain.split('\n');
     expect(title).toBe('Harvester upgrade post-mortem · cluster 3f0c9a1e-7d2b-4c5e-9f81-6a4b2c0d8e17 · v1.4.2 → v1.5.0');
