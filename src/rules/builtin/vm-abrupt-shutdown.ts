@@ -30,7 +30,7 @@ interface Signal {
   time: number | null;
   cls: SignalClass;
   label: string;
-  evidence: EvidenceRef;
+  evidence: EvidenceRef[];
 }
 
 /** Signals further apart than this are separate stops of the VM. */
@@ -77,7 +77,7 @@ const lineSignal = (e: LogEvent, member: MemberInfo): Signal | null => {
     time: e.time,
     cls,
     label,
-    evidence: eventEvidence(e),
+    evidence: [eventEvidence(e)],
   });
 
   if (member.component === 'kubelet' || member.path.endsWith('kubelet.log')) {
@@ -127,17 +127,22 @@ const objectSignals = (objects: ObjectIndex): Signal[] => {
   for (const ev of clusterEvents(objects)) {
     const { kind, namespace, name } = ev.involved;
     if (!name) continue;
-    const evidence = objectEvidence(ev.object, describeEvent(ev), ev.firstAt);
-    const base = { node: ev.host, nodeFromPod: null, evidence };
-    const times = ev.lastAt !== null && ev.lastAt !== ev.firstAt ? [ev.firstAt, ev.lastAt] : [ev.firstAt];
-    for (const time of times) {
-      if (kind === 'VirtualMachineInstance' && ev.message.includes('The VirtualMachineInstance crashed'))
-        signals.push({ ...base, hint: { namespace, name, launcherPod: null }, time, cls: 'kill', label: 'VirtualMachineInstance crashed (event)', evidence: { ...evidence, time } });
-      else if (kind === 'VirtualMachineInstance' && ev.message.includes('The VirtualMachineInstance was shut down'))
-        signals.push({ ...base, hint: { namespace, name, launcherPod: null }, time, cls: 'clean-end', label: 'shut down (event)', evidence: { ...evidence, time } });
-      else if (kind === 'Pod' && ev.reason === 'SandboxChanged' && isLauncherPod(name))
-        signals.push({ ...base, nodeFromPod: { namespace, pod: name }, hint: { namespace, name: null, launcherPod: name }, time, cls: 'weak-kill', label: 'virt-launcher pod sandbox changed, killed and re-created', evidence: { ...evidence, time } });
-    }
+    let read: Pick<Signal, 'hint' | 'nodeFromPod' | 'cls' | 'label'> | null = null;
+    if (kind === 'VirtualMachineInstance' && ev.message.includes('The VirtualMachineInstance crashed'))
+      read = { hint: { namespace, name, launcherPod: null }, nodeFromPod: null, cls: 'kill', label: 'VirtualMachineInstance crashed (event)' };
+    else if (kind === 'VirtualMachineInstance' && ev.message.includes('The VirtualMachineInstance was shut down'))
+      read = { hint: { namespace, name, launcherPod: null }, nodeFromPod: null, cls: 'clean-end', label: 'shut down (event)' };
+    else if (kind === 'Pod' && ev.reason === 'SandboxChanged' && isLauncherPod(name))
+      read = {
+        hint: { namespace, name: null, launcherPod: name },
+        nodeFromPod: { namespace, pod: name },
+        cls: 'weak-kill',
+        label: 'virt-launcher pod sandbox changed, killed and re-created',
+      };
+    if (!read) continue;
+    // An event seen several times stands for its first and its last occurrence.
+    for (const time of new Set([ev.firstAt, ev.lastAt]))
+      signals.push({ ...read, node: ev.host, time, evidence: [objectEvidence(ev.object, describeEvent(ev), time)] });
   }
   for (const m of objects.byKind('VirtualMachineInstanceMigration')) {
     const state = m.raw?.status?.migrationState;
@@ -151,7 +156,7 @@ const objectSignals = (objects: ObjectIndex): Signal[] => {
       time: end,
       cls: 'clean-end',
       label: 'live-migrated away',
-      evidence: objectEvidence(m, `VirtualMachineInstanceMigration ${m.namespace}/${m.name}: ${vmi} migrated from ${state.sourceNode} to ${state.targetNode}`, end),
+      evidence: [objectEvidence(m, `VirtualMachineInstanceMigration ${m.namespace}/${m.name}: ${vmi} migrated from ${state.sourceNode} to ${state.targetNode}`, end)],
     });
   }
   return signals;
@@ -231,7 +236,7 @@ export const vmAbruptShutdown: RuleModule = {
             time: kill.time,
             cls: 'kill',
             label: `kernel OOM killed its qemu (pid ${kill.pid ?? '?'})`,
-            evidence: kill.evidence[0],
+            evidence: kill.evidence,
           };
           const pod = kill.podUid ? uids.get(kill.podUid) : undefined;
           const vm = pod && isLauncherPod(pod.name) ? resolveVm(objects, { namespace: pod.namespace, name: null, launcherPod: pod.name }) : null;
@@ -259,14 +264,14 @@ export const vmAbruptShutdown: RuleModule = {
                 during: inUpgradeWindow(orphan.signal.time, window) ? ' during the upgrade' : '',
                 signals: orphan.signal.label,
               },
-              evidence: [orphan.signal.evidence],
+              evidence: orphan.signal.evidence,
               fields: { inUpgradeWindow: inUpgradeWindow(orphan.signal.time, window) },
             });
         }
 
         for (const key of [...byVm.keys()].sort()) {
           const vm = byVm.get(key)!;
-          const sorted = vm.signals.sort((a, b) => compareEvidence({ ...a.evidence, time: a.time }, { ...b.evidence, time: b.time }));
+          const sorted = vm.signals.sort((a, b) => compareEvidence({ ...a.evidence[0], time: a.time }, { ...b.evidence[0], time: b.time }));
           for (const episode of splitByGap(sorted, (s) => s.time, EPISODE_GAP_MS)) {
             const kills = episode.filter((s) => s.cls === 'kill');
             const weak = episode.filter((s) => s.cls === 'weak-kill');
@@ -290,7 +295,7 @@ export const vmAbruptShutdown: RuleModule = {
                 during: during ? ' during the upgrade' : '',
                 signals: labels.join('; '),
               },
-              evidence: episode.map((s) => ({ ...s.evidence, time: s.time })),
+              evidence: episode.flatMap((s) => s.evidence),
               fields: { vm: vm.name, namespace: vm.namespace, stoppedAt: toIso(time), inUpgradeWindow: during, signals: labels.join('; ') },
             });
           }
