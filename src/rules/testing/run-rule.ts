@@ -4,7 +4,7 @@ import { createObjectIndex } from '../../k8s/object-index.js';
 import type { BundleFacts, K8sObject } from '../../k8s/types.js';
 import { createEngine } from '../engine.js';
 import type { Finding, RuleModule } from '../types.js';
-import { DEFAULT_FIXTURE_ANCHOR_MS, feedLines } from './feed-lines.js';
+import { DEFAULT_FIXTURE_ANCHOR_MS, EMPTY_FACTS, feedLines } from './feed-lines.js';
 
 export interface RunRuleInput {
   /** Bundle members by their path in a real bundle (it decides the parser), with their lines. */
@@ -16,17 +16,6 @@ export interface RunRuleInput {
   /** Year anchor for year-less times; default facts.createdAt, else the end of 2025. Zone-less times are UTC. */
   anchorMs?: number;
 }
-
-const EMPTY_FACTS: BundleFacts = {
-  name: null,
-  clusterId: null,
-  createdAt: null,
-  kubernetesVersion: null,
-  harvesterVersion: null,
-  issueDescription: null,
-  nodes: [],
-  nodeReleases: {},
-};
 
 /**
  * Runs one rule the way an analysis does — objects first (yamls/ precede logs in a bundle), then every member's lines
