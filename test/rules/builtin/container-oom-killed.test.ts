@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { containerOomKilled as rule } from '../../../src/rules/builtin/container-oom-killed.js';
+import { runRule } from '../../../src/rules/testing/run-rule.js';
+import { at, BUNDLE_CREATED, brief, cited, iso, pod, story } from './fixtures.js';
+
+const facts = { createdAt: at(BUNDLE_CREATED), nodes: ['harvester-01', 'harvester-02', 'harvester-03'] };
+const kernel = (node: string) => `nodes/${node}.zip!/${node}/logs/kernel.log`;
+const stress = pod('default', 'stress-test-6f7d9c8b5-q2w3e', {
+  spec: { nodeName: 'harvester-01', containers: [{ name: 'stress', resources: { limits: { memory: '1Gi' } } }] },
+  status: {
+    containerStatuses: [
+      { name: 'stress', restartCount: 1, lastState: { terminated: { reason: 'OOMKilled', exitCode: 137, finishedAt: '2025-06-14T04:47:03Z' } }, state: { running: {} } },
+    ],
+  },
+});
+const STRESS_KILL = 'Jun 14 04:47:03.512087 harvester-01 kernel: Memory cgroup out of memory: Killed process 90412 (stress) total-vm:1052132kB, anon-rss:1047552kB, file-rss:4kB, shmem-rss:0kB';
+
+describe('container-oom-killed', () => {
+  it('reports an OOM before the upgrade window, merged from the pod status and the kernel line, as not tied to it', () => {
+    const findings = runRule(rule, { facts, upgrade: story(), objects: [stress], members: [{ path: kernel('harvester-01'), lines: [STRESS_KILL] }] });
+    expect(brief(findings)).toEqual([
+      { rule: 'container-oom-killed', severity: 'medium', node: 'harvester-01', subject: 'default/stress-test-6f7d9c8b5-q2w3e/stress' },
+    ]);
+    const [f] = findings;
+    expect(f.count).toBe(1);
+    expect(iso(f.firstSeen)).toBe('2025-06-14T04:47:03.000Z');
+    expect(f.fields).toMatchObject({ inUpgradeWindow: false, oomKills: 1, memoryLimit: '1Gi' });
+    expect(f.message).toBe(
+      'Container default/stress-test-6f7d9c8b5-q2w3e/stress was OOMKilled once (2025-06-14T04:47:03.000Z), 3 h 15 min before the upgrade started: ' +
+        'not tied to the upgrade; memory limit 1Gi.',
+    );
+    expect(cited(f)).toEqual(['yamls/namespaced/default/v1/pods.yaml:' + stress.line, `${kernel('harvester-01')}:1`]);
+  });
+
+  it('reports a kill during the upgrade, and a kernel kill of an unknown process by its name', () => {
+    const findings = runRule(rule, {
+      facts,
+      upgrade: story(),
+      members: [
+        {
+          path: kernel('harvester-02'),
+          lines: ['Jun 14 09:50:12.100200 harvester-02 kernel: Memory cgroup out of memory: Killed process 3321 (harvester-netwo) total-vm:912132kB, anon-rss:262144kB, file-rss:4kB, shmem-rss:0kB'],
+        },
+      ],
+    });
+    expect(brief(findings)).toEqual([
+      { rule: 'container-oom-killed', severity: 'medium', node: 'harvester-02', subject: 'process harvester-netwo on harvester-02' },
+    ]);
+    expect(findings[0].fields.inUpgradeWindow).toBe(true);
+    expect(findings[0].message).toContain('during the upgrade');
+  });
+
+  it('leaves Prometheus and the qemu of VMs to their own rules', () => {
+    const findings = runRule(rule, {
+      facts,
+      upgrade: story(),
+      objects: [
+        pod('default', 'virt-launcher-db-07-m4n5b', {
+          spec: { nodeName: 'harvester-03', containers: [{ name: 'compute' }] },
+          status: { containerStatuses: [{ name: 'compute', restartCount: 0, state: { terminated: { reason: 'OOMKilled', exitCode: 137, finishedAt: '2025-06-14T10:44:12Z' } } }] },
+        }),
+      ],
+      members: [
+        {
+          path: kernel('harvester-03'),
+          lines: [
+            'Jun 14 10:44:12.102530 harvester-03 kernel: Memory cgroup out of memory: Killed process 10381 (qemu-system-x86) total-vm:51318200kB, anon-rss:50107964kB, file-rss:22164kB, shmem-rss:4kB',
+            'Jun 14 10:12:40.901233 harvester-03 kernel: Memory cgroup out of memory: Killed process 48213 (prometheus) total-vm:6312040kB, anon-rss:2558712kB, file-rss:0kB, shmem-rss:0kB',
+          ],
+        },
+      ],
+    });
+    expect(findings).toEqual([]);
+  });
+
+  it('without an upgrade, reports the kill plainly', () => {
+    const [f] = runRule(rule, { facts, upgrade: null, objects: [stress] });
+    expect(f.fields.inUpgradeWindow).toBeNull();
+    expect(f.message).toBe('Container default/stress-test-6f7d9c8b5-q2w3e/stress was OOMKilled once (2025-06-14T04:47:03.000Z); memory limit 1Gi.');
+  });
+});
