@@ -8,41 +8,33 @@ import { toIso } from '../util/time.js';
 /** Where rule documentation lives unless the caller says otherwise; rules link to `<base>#<rule-id>`. */
 export const DEFAULT_RULE_DOCS_BASE = 'rules/README.md';
 
-const firstNonZero = (...results: number[]): number => results.find((r) => r !== 0) ?? 0;
-
 /** Most severe first, then earliest, then by identity: a total order. */
 export const compareFindings = (a: Finding, b: Finding): number =>
-  firstNonZero(
-    severityRank(b.severity) - severityRank(a.severity),
-    compareTime(a.firstSeen, b.firstSeen),
-    compareText(a.ruleId, b.ruleId),
-    compareText(a.node, b.node),
-    compareText(a.subject, b.subject),
-    compareText(a.id, b.id),
-  );
+  severityRank(b.severity) - severityRank(a.severity) ||
+  compareTime(a.firstSeen, b.firstSeen) ||
+  compareText(a.ruleId, b.ruleId) ||
+  compareText(a.node, b.node) ||
+  compareText(a.subject, b.subject) ||
+  compareText(a.id, b.id);
 
 export const compareIncidents = (a: Incident, b: Incident): number =>
-  firstNonZero(
-    severityRank(b.severity) - severityRank(a.severity),
-    compareTime(a.start, b.start),
-    compareText(a.id, b.id),
-  );
+  severityRank(b.severity) - severityRank(a.severity) ||
+  compareTime(a.start, b.start) ||
+  compareText(a.id, b.id);
 
 export const compareTimelineEntries = (a: TimelineEntry, b: TimelineEntry): number =>
-  firstNonZero(
-    a.time - b.time,
-    compareText(a.node, b.node),
-    compareText(a.kind, b.kind),
-    compareText(a.summary, b.summary),
-    compareText(a.findingId, b.findingId),
-    compareText(a.file, b.file),
-    compareTime(a.line, b.line),
-  );
+  a.time - b.time ||
+  compareText(a.node, b.node) ||
+  compareText(a.kind, b.kind) ||
+  compareText(a.summary, b.summary) ||
+  compareText(a.findingId, b.findingId) ||
+  compareText(a.file, b.file) ||
+  compareTime(a.line, b.line);
 
 export const sortedBy = <T>(items: readonly T[], compare: (a: T, b: T) => number): T[] => [...items].sort(compare);
 
 /** Severities from most to least severe. */
-export const SEVERITIES_DESC: readonly Severity[] = [...SEVERITIES].reverse();
+const SEVERITIES_DESC: readonly Severity[] = [...SEVERITIES].reverse();
 
 /** `1 critical, 3 high, 2 medium`; only the levels present; `none` without findings. */
 export const severityCountsText = (findings: readonly Finding[]): string => {

@@ -14,7 +14,7 @@ const DATE_FORMAT = 'YYYY-MM-DDTHH:mm:ss';
 const ganttDate = (ms: number): string => new Date(ms).toISOString().slice(0, 19);
 
 /** Section and task names: no characters Mermaid's gantt grammar reads as syntax. */
-export const ganttName = (text: string): string =>
+const ganttName = (text: string): string =>
   text.replace(/[:#;]/g, ' ').replace(/\s+/g, ' ').trim() || 'unnamed';
 
 const milestone = (name: string, at: number, tags: string[] = []): string =>

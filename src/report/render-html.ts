@@ -16,6 +16,7 @@ import {
 } from './format.js';
 import type { TimeStyle } from './format.js';
 import { esc, htmlProse } from './html-text.js';
+import { REPORT_SCHEMA_VERSION } from './render-json.js';
 import { svgTimeline } from './svg-timeline.js';
 import { buildReportView, PHASE_COLUMNS } from './view.js';
 import type { FindingView, IncidentView, ReportView } from './view.js';
@@ -148,10 +149,12 @@ const readiness = (ctx: Context): string => {
     c.gaps.length + c.unreadable.length > 0
       ? `<p class="note">This verdict covers only what the bundle holds: ${c.gaps.length} gap(s) and ${c.unreadable.length} unreadable member(s), see <a href="#coverage">Coverage</a>.</p>`
       : '';
-  const fixes = r.fixFirst.map(
-    (f) =>
-      `<li>${badge(f.finding.severity)} <strong>${esc(f.finding.title)}</strong>${f.finding.node === null ? '' : ` on ${code(f.finding.node)}`} (${findingLink(f)}, ${ruleLink(ctx, f.finding.ruleId)})<div class="remediation">${htmlProse(f.finding.remediation)}</div></li>`,
-  );
+  const fixes = r.fixFirst.map((f) => {
+    const where = f.finding.node === null ? '' : ` on ${code(f.finding.node)}`;
+    const refs = `(${findingLink(f)}, ${ruleLink(ctx, f.finding.ruleId)})`;
+    const remediation = `<div class="remediation">${htmlProse(f.finding.remediation)}</div>`;
+    return `<li>${badge(f.finding.severity)} <strong>${esc(f.finding.title)}</strong>${where} ${refs}${remediation}</li>`;
+  });
   return [
     '<h2 id="verdict">Verdict</h2>',
     `<div class="verdict ${r.verdict}">${esc(r.headline)}</div>`,
@@ -176,7 +179,10 @@ const incidentCard = (iv: IncidentView, style: TimeStyle): string => {
   const findings = iv.findings.length === 0 ? '' : ` · findings ${iv.findings.map(findingLink).join(', ')}`;
   const steps = iv.steps.map((s) => {
     const what = s.finding === null ? esc(s.what) : `${findingLink(s.finding)} ${esc(s.finding.finding.ruleId)}`;
-    return `<li><span class="rel ${s.relation}">${s.relation}</span><span class="step-time">${style.format(s.time)}</span> ${what}${s.node === null ? '' : ` on ${code(s.node)}`} — ${esc(s.explanation)} — ${s.cite === null ? '<em>no evidence line</em>' : code(s.cite)}</li>`;
+    const where = s.node === null ? '' : ` on ${code(s.node)}`;
+    const cite = s.cite === null ? '<em>no evidence line</em>' : code(s.cite);
+    const marks = `<span class="rel ${s.relation}">${s.relation}</span><span class="step-time">${style.format(s.time)}</span>`;
+    return `<li>${marks} ${what}${where} — ${esc(s.explanation)} — ${cite}</li>`;
   });
   return [
     `<section class="card ${i.severity}" id="${esc(`incident-${i.id}`)}">`,
@@ -375,7 +381,7 @@ export const renderHtml = (report: PostmortemReport, options: HtmlOptions = {}):
     ...body,
     timeline(ctx),
     coverage(ctx),
-    `<footer>${esc(report.tool.name)} ${esc(report.tool.version)} · report schema version 1 · all times UTC</footer>`,
+    `<footer>${esc(report.tool.name)} ${esc(report.tool.version)} · report schema version ${REPORT_SCHEMA_VERSION} · all times UTC</footer>`,
     '</main>',
     '</body>',
     '</html>',

@@ -58,7 +58,12 @@ interface Context {
   trimmed: boolean;
 }
 
-const ruleLink = (ctx: Context, ruleId: string): string => `[${mdText(ruleId)}](${ctx.ruleDocsBase}#${ruleId.toLowerCase()})`;
+/** Spaces and parentheses would end a Markdown link destination early. */
+const linkTarget = (url: string): string =>
+  url.replace(/[ ()]/g, (c) => ({ ' ': '%20', '(': '%28', ')': '%29' })[c] ?? c);
+
+const ruleLink = (ctx: Context, ruleId: string): string =>
+  `[${mdText(ruleId)}](${linkTarget(`${ctx.ruleDocsBase}#${ruleId.toLowerCase()}`)})`;
 
 const findingLink = (f: FindingView): string => `[${f.label}](#${f.anchor})`;
 

@@ -64,6 +64,8 @@ describe('renderMarkdown', () => {
     const linked = renderMarkdown(postmortemReport(), { ruleDocsBase: 'https://example.org/docs/rules.md' });
     expect(linked).toContain('[volume-degraded](https://example.org/docs/rules.md#volume-degraded)');
     expect(linked).not.toContain('](rules/README.md#');
+    const spaced = renderMarkdown(postmortemReport(), { ruleDocsBase: 'docs/rule docs (v1).md' });
+    expect(spaced).toContain('[volume-degraded](docs/rule%20docs%20%28v1%29.md#volume-degraded)');
   });
 
   it('shows per-node phases with unknown where the bundle shows nothing', () => {
