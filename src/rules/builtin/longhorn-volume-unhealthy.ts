@@ -77,7 +77,7 @@ export const longhornVolumeUnhealthy: RuleModule = {
     };
     return {
       event(e, member) {
-        if (e.format === 'xtrace') return; // `+ echo 'Waiting ...'` repeats the line the script prints next
+        if (e.format.endsWith('xtrace')) return; // `+ echo 'Waiting ...'` repeats the line the script prints next
         const t = fromLine(plainMessage(e), member);
         if (t) transitions.push({ ...t, time: e.time, evidence: eventEvidence(e) });
       },

@@ -151,7 +151,7 @@ export const upgradeStalled: RuleModule = {
     const blockers = new Map<string, Blocker>();
     return {
       event(e, member) {
-        if (e.time === null || e.format === 'xtrace') return;
+        if (e.time === null || e.format.endsWith('xtrace')) return;
         const text = plainMessage(e);
         const hit = BLOCKERS.find((b) => text.includes(b.literal));
         if (!hit) return;
