@@ -69,6 +69,8 @@ interface Blocker {
   step: string;
   node: string | null;
   time: number;
+  /** The line's message, for the finding's own message. */
+  text: string;
   evidence: EvidenceRef;
   count: number;
 }
@@ -161,7 +163,15 @@ export const upgradeStalled: RuleModule = {
         const prior = blockers.get(key);
         // Keep the latest line of each kind: it shows what the step was still waiting for.
         if (!prior || e.time >= prior.time)
-          blockers.set(key, { literal: hit.literal, step: hit.step, node, time: e.time, evidence: eventEvidence(e), count: (prior?.count ?? 0) + 1 });
+          blockers.set(key, {
+            literal: hit.literal,
+            step: hit.step,
+            node,
+            time: e.time,
+            text: text.trim(),
+            evidence: eventEvidence(e),
+            count: (prior?.count ?? 0) + 1,
+          });
         else prior.count++;
       },
       end() {
@@ -201,15 +211,17 @@ export const upgradeStalled: RuleModule = {
         const now = bundleNow(context.facts(), context.keyEvents());
         if (now === null) return;
 
-        const blockersFor = (node: string | null, steps: string[], since: number): EvidenceRef[] =>
+        /** The latest line of each kind the step waited on, newest first. */
+        const blockersFor = (node: string | null, steps: string[], since: number): Blocker[] =>
           [...blockers.values()]
             .filter((b) => steps.includes(b.step) && b.time >= since && (b.node === node || b.node === null || node === null))
             .sort((a, b) => b.time - a.time || (a.literal < b.literal ? -1 : 1))
-            .slice(0, 3)
-            .map((b) => b.evidence);
-        const blockerText = (evidence: EvidenceRef[]): string => {
-          const latest = evidence[0];
-          return latest ? `; latest sign at ${toIso(latest.time)}: ${latest.text.length > 200 ? `${latest.text.slice(0, 200)}…` : latest.text}` : '';
+            .slice(0, 3);
+        const blockerText = (signs: Blocker[]): string => {
+          const latest = signs[0];
+          if (!latest) return '';
+          const text = latest.text.length > 200 ? `${latest.text.slice(0, 200)}…` : latest.text;
+          return `; latest sign at ${toIso(latest.time)}${latest.count > 1 ? ` (seen ${latest.count} times)` : ''}: ${text}`;
         };
 
         let anyNodeActive = false;
@@ -234,7 +246,7 @@ export const upgradeStalled: RuleModule = {
               limit: formatDuration(limit),
               blocker: blockerText(signs),
             },
-            evidence: [stampEvidence(entry), ...signs],
+            evidence: [stampEvidence(entry), ...signs.map((b) => b.evidence)],
             fields: { nodeState: n.state, heldMinutes: minutesBetween(entry.time, now), since: toIso(entry.time) },
           });
         }
@@ -259,7 +271,7 @@ export const upgradeStalled: RuleModule = {
             limit: formatDuration(phase.limitMs),
             blocker: blockerText(signs),
           },
-          evidence: [...upgradeEvidence, stampEvidence(entry), ...signs],
+          evidence: [...upgradeEvidence, stampEvidence(entry), ...signs.map((b) => b.evidence)],
           fields: { upgradeState: story.state, heldMinutes: minutesBetween(since, now), since: toIso(since) },
         });
       },
