@@ -6,14 +6,16 @@ import type { RuleModule } from './types.js';
  * serves decoded strings and raw Buffer chunks (non-ASCII characters are stepped through as their UTF-8 bytes).
  */
 export interface LiteralMatcher {
-  /** Ascending indices of the sets one of whose literals occurs in `text`. */
-  match(text: string): number[];
+  /** Ascending indices of the sets one of whose literals occurs in `text` (do not modify: it may be shared). */
+  match(text: string): readonly number[];
   /** Whether any literal occurs in `text` (stops at the first hit). */
   test(text: string): boolean;
   /** `match` over UTF-8 bytes `[start, end)`, e.g. a line inside a read buffer, without decoding it. */
-  matchBytes(bytes: Uint8Array, start?: number, end?: number): number[];
+  matchBytes(bytes: Uint8Array, start?: number, end?: number): readonly number[];
   testBytes(bytes: Uint8Array, start?: number, end?: number): boolean;
 }
+
+const NONE: readonly number[] = Object.freeze([]);
 
 /** Compiles literal sets (one per rule). Empty strings are ignored: they would admit every line. */
 export function compileLiterals(sets: readonly (readonly string[])[]): LiteralMatcher {
@@ -40,7 +42,7 @@ export function compileLiterals(sets: readonly (readonly string[])[]): LiteralMa
   }
 
   // Byte classes: bytes that occur in no literal share class 0, which keeps the transition table small.
-  const byteClass = new Uint8Array(256);
+  const byteClass = new Uint16Array(256);
   let classCount = 1;
   for (const map of children) {
     for (const byte of map.keys()) if (byteClass[byte] === 0) byteClass[byte] = classCount++;
@@ -63,103 +65,129 @@ export function compileLiterals(sets: readonly (readonly string[])[]): LiteralMa
       order.push(child);
     }
   }
-  // `order` visits parents before children and a failure target is always shallower, so outputs inherited above are
-  // complete when a child copies them.
-  const out: readonly number[][] = outputs.map((set) => [...set].sort((a, b) => a - b));
-  const hasOutput = new Uint8Array(stateCount);
-  for (let state = 0; state < stateCount; state++) hasOutput[state] = out[state].length > 0 ? 1 : 0;
+  // (`order` visits parents before children and a failure target is always shallower, so the outputs a child
+  // inherits above are complete when it copies them.)
+  // Renumber the states so that those with an output come last: then "has an output" is one comparison in the hot
+  // loop. The table holds row offsets (state * classCount) rather than states, saving a multiplication per byte.
+  const renumbered = new Int32Array(stateCount);
+  let next = 0;
+  for (let state = 0; state < stateCount; state++) if (outputs[state].size === 0) renumbered[state] = next++;
+  const firstOutputRow = next * classCount;
+  for (let state = 0; state < stateCount; state++) if (outputs[state].size > 0) renumbered[state] = next++;
+  const table = new Int32Array(stateCount * classCount);
+  const outByRow = new Map<number, readonly number[]>();
+  for (let state = 0; state < stateCount; state++) {
+    const row = renumbered[state] * classCount;
+    for (let cls = 0; cls < classCount; cls++) table[row + cls] = renumbered[delta[state * classCount + cls]] * classCount;
+    if (outputs[state].size > 0) outByRow.set(row, [...outputs[state]].sort((a, b) => a - b));
+  }
+  const start = renumbered[0] * classCount;
 
   const seen = new Int32Array(sets.length);
   let generation = 0;
-
-  const collect = (state: number, found: number[]): void => {
-    for (const setIndex of out[state]) {
+  /** Adds the sets of an output row to `found` (allocated, with a new dedupe generation, on the first hit). */
+  const collect = (row: number, found: number[] | null): number[] => {
+    if (found === null) begin();
+    const list = found ?? [];
+    for (const setIndex of outByRow.get(row)!) {
       if (seen[setIndex] !== generation) {
         seen[setIndex] = generation;
-        found.push(setIndex);
+        list.push(setIndex);
       }
     }
+    return list;
   };
-  const finish = (found: number[]): number[] => (found.length > 1 ? found.sort((a, b) => a - b) : found);
-  const nextGeneration = (): void => {
+  const begin = (): void => {
     generation++;
     if (generation === 0x7fffffff) {
       seen.fill(0);
       generation = 1;
     }
   };
-
-  /** Runs the automaton over a string; `onHit` returns true to stop. */
-  const scanString = (text: string, onHit: (state: number) => boolean): void => {
-    let state = 0;
-    for (let i = 0; i < text.length; i++) {
-      let code = text.charCodeAt(i);
-      if (code < 0x80) {
-        state = delta[state * classCount + byteClass[code]];
-        if (hasOutput[state] === 1 && onHit(state)) return;
-        continue;
-      }
-      if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-        const low = text.charCodeAt(i + 1);
-        if (low >= 0xdc00 && low <= 0xdfff) {
-          code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
-          i++;
-        }
-      }
-      if (code >= 0xd800 && code <= 0xdfff) code = 0xfffd; // lone surrogate: TextEncoder writes U+FFFD
-      const bytes =
-        code < 0x800
-          ? [0xc0 | (code >> 6), 0x80 | (code & 0x3f)]
-          : code < 0x10000
-            ? [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)]
-            : [0xf0 | (code >> 18), 0x80 | ((code >> 12) & 0x3f), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)];
-      for (const byte of bytes) {
-        state = delta[state * classCount + byteClass[byte]];
-        if (hasOutput[state] === 1 && onHit(state)) return;
-      }
-    }
-  };
-
-  const scanBytes = (bytes: Uint8Array, start: number, end: number, onHit: (state: number) => boolean): void => {
-    let state = 0;
-    for (let i = start; i < end; i++) {
-      state = delta[state * classCount + byteClass[bytes[i]]];
-      if (hasOutput[state] === 1 && onHit(state)) return;
-    }
-  };
+  const finish = (found: number[] | null): readonly number[] =>
+    found === null ? NONE : found.length > 1 ? found.sort((a, b) => a - b) : found;
 
   return {
     match(text) {
-      if (stateCount === 1) return [];
-      nextGeneration();
-      const found: number[] = [];
-      scanString(text, (state) => {
-        collect(state, found);
-        return found.length === sets.length;
-      });
+      if (outByRow.size === 0) return NONE;
+      let found: number[] | null = null;
+      let row = start;
+      for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code < 0x80) {
+          row = table[row + byteClass[code]];
+          if (row >= firstOutputRow) found = collect(row, found);
+          continue;
+        }
+        const { bytes, width } = utf8At(text, i);
+        i += width - 1;
+        for (const byte of bytes) {
+          row = table[row + byteClass[byte]];
+          if (row >= firstOutputRow) found = collect(row, found);
+        }
+      }
       return finish(found);
     },
     test(text) {
-      let hit = false;
-      scanString(text, () => (hit = true));
-      return hit;
+      if (outByRow.size === 0) return false;
+      let row = start;
+      for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code < 0x80) {
+          row = table[row + byteClass[code]];
+          if (row >= firstOutputRow) return true;
+          continue;
+        }
+        const { bytes, width } = utf8At(text, i);
+        i += width - 1;
+        for (const byte of bytes) {
+          row = table[row + byteClass[byte]];
+          if (row >= firstOutputRow) return true;
+        }
+      }
+      return false;
     },
-    matchBytes(bytes, start = 0, end = bytes.length) {
-      if (stateCount === 1) return [];
-      nextGeneration();
-      const found: number[] = [];
-      scanBytes(bytes, start, end, (state) => {
-        collect(state, found);
-        return found.length === sets.length;
-      });
+    matchBytes(bytes, from = 0, to = bytes.length) {
+      if (outByRow.size === 0) return NONE;
+      let found: number[] | null = null;
+      let row = start;
+      for (let i = from; i < to; i++) {
+        row = table[row + byteClass[bytes[i]]];
+        if (row >= firstOutputRow) found = collect(row, found);
+      }
       return finish(found);
     },
-    testBytes(bytes, start = 0, end = bytes.length) {
-      let hit = false;
-      scanBytes(bytes, start, end, () => (hit = true));
-      return hit;
+    testBytes(bytes, from = 0, to = bytes.length) {
+      if (outByRow.size === 0) return false;
+      let row = start;
+      for (let i = from; i < to; i++) {
+        row = table[row + byteClass[bytes[i]]];
+        if (row >= firstOutputRow) return true;
+      }
+      return false;
     },
   };
+}
+
+/** The UTF-8 bytes of the non-ASCII code point at `text[i]` and how many UTF-16 units it takes. */
+function utf8At(text: string, i: number): { bytes: number[]; width: number } {
+  let code = text.charCodeAt(i);
+  let width = 1;
+  if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+    const low = text.charCodeAt(i + 1);
+    if (low >= 0xdc00 && low <= 0xdfff) {
+      code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+      width = 2;
+    }
+  }
+  if (code >= 0xd800 && code <= 0xdfff) code = 0xfffd; // a lone surrogate: TextEncoder writes U+FFFD
+  const bytes =
+    code < 0x800
+      ? [0xc0 | (code >> 6), 0x80 | (code & 0x3f)]
+      : code < 0x10000
+        ? [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)]
+        : [0xf0 | (code >> 18), 0x80 | ((code >> 12) & 0x3f), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)];
+  return { bytes, width };
 }
 
 /** Ids of rules that declare no usable literal: they receive no log lines (objects and `end` only). */
