@@ -232,7 +232,10 @@ class FindingAccumulator {
     for (const group of this.groups.values()) {
       const meta = rules.get(group.ruleId)!.meta;
       const fields: Finding['fields'] = {};
-      for (const name of [...group.fields.keys()].sort(compareText)) fields[name] = group.fields.get(name)!.value;
+      for (const name of [...group.fields.keys()].sort(compareText)) {
+        const { value } = group.fields.get(name)!;
+        fields[name] = typeof value === 'string' ? maskSecrets(value) : value;
+      }
       findings.push({
         id: fingerprint(group.ruleId, group.node, group.subject),
         ruleId: group.ruleId,

@@ -98,10 +98,15 @@ describe('createEngine: merging', () => {
     expect(engine.end().findings[0].message).toBe('Hit on {{thing}}');
   });
 
-  it('masks secrets in evidence and messages', () => {
+  it('masks secrets in evidence, messages and fields', () => {
     const r = rule('secret', ['password='], (context) => ({
       event(e) {
-        context.report({ messageId: 'hit', data: { thing: e.raw }, evidence: [{ file: e.file, line: e.line, time: e.time, text: e.raw }] });
+        context.report({
+          messageId: 'hit',
+          data: { thing: e.raw },
+          evidence: [{ file: e.file, line: e.line, time: e.time, text: e.raw }],
+          fields: { line: e.raw, retries: 3 },
+        });
       },
     }));
     const engine = createEngine([r], env());
@@ -109,6 +114,7 @@ describe('createEngine: merging', () => {
     const [finding] = engine.end().findings;
     expect(finding.evidence[0].text).toBe('time="2025-01-01T00:00:00Z" level=info msg="login" password=*** user=admin');
     expect(finding.message).not.toContain('hunter2');
+    expect(finding.fields).toEqual({ line: finding.evidence[0].text, retries: 3 });
   });
 
   it('sorts findings totally: severity desc, firstSeen, rule, node, subject', () => {
