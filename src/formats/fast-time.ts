@@ -9,7 +9,7 @@ const DIGIT_0 = 48;
 const MONTH_ABBREVIATIONS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-export function daysFromCivil(year: number, month: number, day: number): number {
+function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yearOfEra = y - era * 400;
@@ -18,7 +18,7 @@ export function daysFromCivil(year: number, month: number, day: number): number 
   return era * 146_097 + dayOfEra - 719_468;
 }
 
-export function daysInMonth(year: number, month: number): number {
+function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
@@ -78,7 +78,7 @@ function clockAt(text: string, at: number): number {
 }
 
 /** 1-12 for the English month abbreviation at `at` (`Jan`..`Dec`, case-sensitive), or -1. */
-export function monthAt(text: string, at: number): number {
+function monthAt(text: string, at: number): number {
   const c0 = text.charCodeAt(at);
   const c1 = text.charCodeAt(at + 1);
   const c2 = text.charCodeAt(at + 2);
