@@ -33,7 +33,8 @@ export function ruleCatalogue(rules: readonly RuleModule[], options: CatalogueOp
     .map((rule) => {
       const { source, kind, file, line } = describeSource(rule, options);
       const literals = rule.literals.filter((literal) => literal.length > 0).length;
-      return { id: rule.id, severity: rule.meta.severity, title: rule.meta.title, source, kind, file, line, literals, noLiteral: literals === 0 };
+      const { id, meta } = rule;
+      return { id, severity: meta.severity, title: meta.title, source, kind, file, line, literals, noLiteral: literals === 0 };
     })
     .sort((a, b) => compareText(a.id, b.id));
 }

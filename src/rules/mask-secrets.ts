@@ -12,8 +12,10 @@ const BEARER = /\b([Bb]earer|BEARER)(\s+)[A-Za-z0-9\-._~+/]+=*/g;
  * `password=x`, `"secret":"x"`, `agent-token=x`, `token: x`, ... — the key and separator are kept. A bare `key: value`
  * is often prose (`failed to get token: context deadline exceeded`), so it is masked only when the value looks random.
  */
-const KEY_VALUE =
-  /\b(passw(?:or)?d|pwd|(?:agent[-_]?|access[-_]?|refresh[-_]?|bootstrap[-_]?)?token|(?:client[-_]?)?secret|api[-_]?key|access[-_]?key|secret[-_]?key)(["']?\s*[=:]\s*["']?)(?!\*\*\*)([^\s"'&,;}\]]+)/gi;
+const SECRET_KEY =
+  '(?:passw(?:or)?d|pwd|(?:agent[-_]?|access[-_]?|refresh[-_]?|bootstrap[-_]?)?token|(?:client[-_]?)?secret|' +
+  'api[-_]?key|access[-_]?key|secret[-_]?key)';
+const KEY_VALUE = new RegExp(`\\b(${SECRET_KEY})(["']?\\s*[=:]\\s*["']?)(?!\\*\\*\\*)([^\\s"'&,;}\\]]+)`, 'gi');
 const URL_USERINFO = /(\/\/[^\s:/@]+:)[^\s@/]+@/g;
 /** Long base64 runs: kubeconfig `*-data` fields, certificates, encoded secrets. Hashes (64 hex) stay. */
 const LONG_BASE64 = /[A-Za-z0-9+/]{100,}={0,2}/g;

@@ -1,6 +1,13 @@
 import type { EvidenceRef, RuleContext, RuleModule } from '../types.js';
 import { compareText, compareTime } from '../../util/compare.js';
-import { type CompiledDetection, type DetectionMatch, MESSAGE_ID, documentMeta, logsourceSources, presentValues } from './detection.js';
+import {
+  type CompiledDetection,
+  type DetectionMatch,
+  MESSAGE_ID,
+  documentMeta,
+  logsourceSources,
+  presentValues,
+} from './detection.js';
 import { renderTemplate, templateNames } from './event-fields.js';
 import type { CorrelationDocument } from './spec.js';
 
@@ -41,14 +48,15 @@ export function correlationRule(document: CorrelationDocument, bases: readonly C
           });
         },
         end() {
-          const groups = groupMatches(matches, document.groupBy);
-          const reporter = createReporter(document, context, message);
-          if (document.type === 'event_count') for (const group of groups) eventCount(document, group, reporter);
-          else if (document.type === 'temporal_ordered') for (const group of groups) temporalOrdered(document, bases.length, group, reporter);
-          else {
-            const precursors = bases.slice(0, -1);
-            const covered = context.members().some((member) => precursors.some((base) => base.accepts(member)));
-            for (const group of groups) absence(document, bases.length, group, covered, reporter);
+          const report = createReporter(document, context, message);
+          const precursors = bases.slice(0, -1);
+          const covered =
+            document.type === 'absence' &&
+            context.members().some((member) => precursors.some((base) => base.accepts(member)));
+          for (const group of groupMatches(matches, document.groupBy)) {
+            if (document.type === 'event_count') eventCount(document, group, report);
+            else if (document.type === 'temporal_ordered') temporalOrdered(document, bases.length, group, report);
+            else absence(document, bases.length, group, covered, report);
           }
         },
       };

@@ -73,13 +73,14 @@ export function loadRuleSources(sources: readonly { file: string; text: string }
   const documents = read.flatMap((result) => (result.rule ? [result.rule] : []));
 
   const reserved = new Set(options.reservedIds ?? []);
+  const fail = (file: string, line: number, message: string): void => void errors.push({ file, line, message });
   const byId = new Map<string, DetectionDocument | CorrelationDocument>();
   for (const document of documents) {
     const first = byId.get(document.id);
     if (reserved.has(document.id)) {
-      errors.push({ file: document.file, line: document.line, message: `id "${document.id}" is already used by a built-in rule` });
+      fail(document.file, document.line, `id "${document.id}" is already used by a built-in rule`);
     } else if (first) {
-      errors.push({ file: document.file, line: document.line, message: `duplicate id "${document.id}" (first at ${first.file}:${first.line})` });
+      fail(document.file, document.line, `duplicate id "${document.id}" (first at ${first.file}:${first.line})`);
     } else byId.set(document.id, document);
   }
 
@@ -91,9 +92,9 @@ export function loadRuleSources(sources: readonly { file: string; text: string }
     for (const reference of result.references) {
       const kind = kinds.get(reference.id);
       if (kind === 'correlation') {
-        errors.push({ file: result.file, line: reference.line, message: `"${reference.id}" is a correlation; correlations relate detection rules only` });
+        fail(result.file, reference.line, `"${reference.id}" is a correlation; correlations relate detection rules only`);
       } else if (kind === undefined) {
-        errors.push({ file: result.file, line: reference.line, message: `unknown rule "${reference.id}"` });
+        fail(result.file, reference.line, `unknown rule "${reference.id}"`);
       }
     }
   }

@@ -13,7 +13,10 @@ export interface RuleLoadError {
   message: string;
 }
 
-const COMMON_KEYS = ['title', 'id', 'status', 'description', 'level', 'falsepositives', 'remediation', 'references', 'tags', 'message', 'subject', 'node'];
+const COMMON_KEYS = [
+  'title', 'id', 'status', 'description', 'level', 'falsepositives', 'remediation', 'references', 'tags',
+  'message', 'subject', 'node',
+];
 const DETECTION_KEYS = new Set([...COMMON_KEYS, 'logsource', 'detection', 'fields']);
 const CORRELATION_KEYS = new Set([...COMMON_KEYS, 'correlation']);
 const LOGSOURCE_KEYS = new Set(['component', 'file', 'kind']);
@@ -95,7 +98,12 @@ export function readRuleDocument(
     return entry ? (readStringList(entry, key) ?? []) : [];
   };
 
-  const common: Omit<RuleDocument, 'id' | 'title' | 'description' | 'level'> = {
+  const common: RuleDocument = {
+    // Only read once the document is known to be valid (see `result`).
+    id: id!,
+    title: title!,
+    description: description!,
+    level: level as Severity,
     status,
     falsePositives: optionalList('falsepositives'),
     remediation: optionalString('remediation') ?? '',
@@ -119,7 +127,7 @@ export function readRuleDocument(
 
   if (isCorrelation) {
     const body = readCorrelation(top.get('correlation')!);
-    return result(body && { ...common, id: id!, title: title!, description: description!, level: level as Severity, kind: 'correlation', ...body });
+    return result(body && { ...common, kind: 'correlation', ...body });
   }
 
   const logsourceEntry = top.get('logsource');
@@ -128,7 +136,7 @@ export function readRuleDocument(
   for (const name of fields) if (!NAME.test(name)) fail(top.get('fields')!.line, `invalid field name "${name}"`);
   const detection = top.has('detection') ? readDetection(top.get('detection')!) : null;
   if (detection === null || logsource === null) return result(null);
-  return result({ ...common, id: id!, title: title!, description: description!, level: level as Severity, kind: 'detection', logsource, fields, ...detection });
+  return result({ ...common, kind: 'detection', logsource, fields, ...detection });
 
   // --- typed readers; each reports its own problems ---
 
