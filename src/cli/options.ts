@@ -1,5 +1,6 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { InvalidArgumentError } from 'commander';
+import { isKnownZone } from '../formats/year-anchor.js';
 import { SEVERITIES, type Severity } from '../rules/types.js';
 
 /** Option parsers for commander: each turns a flag's text into a value or a usage error (exit 2). */
@@ -10,7 +11,7 @@ export const parseSeverity = (value: string): Severity => {
 };
 
 export const parseZone = (value: string): string => {
-  if (value === 'UTC' || IANAZone.isValidZone(value)) return value;
+  if (isKnownZone(value)) return value;
   throw new InvalidArgumentError('expected an IANA time zone such as UTC or Europe/Berlin');
 };
 
@@ -36,10 +37,3 @@ export const parseSize = (value: string): number => {
 };
 
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-export const oneOf =
-  <T extends string>(choices: readonly T[]) =>
-  (value: string): T => {
-    if ((choices as readonly string[]).includes(value)) return value as T;
-    throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
-  };
