@@ -5,7 +5,7 @@ import { renderReport, type ReportFormat } from '../report/index.js';
 import { severityRank, type Severity } from '../rules/types.js';
 import { DEFAULT_MAX_EVIDENCE } from '../rules/engine.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_TOOL_ERROR, emit, type CliIo } from './io.js';
-import { oneOf, parsePositiveInt, parseSeverity, parseTime } from './options.js';
+import { parsePositiveInt, parseSeverity, parseTime } from './options.js';
 import {
   addInputOptions,
   addRuleOptions,
