@@ -3,6 +3,7 @@ import { toIso } from '../../util/time.js';
 import { formatDuration } from './support/duration.js';
 import { eventEvidence } from './support/evidence.js';
 import { upgradeWindow } from './support/upgrade-window.js';
+import { compareText } from '../../util/compare.js';
 
 /** Journals whose first line tells whether the node's side of the upgrade was recorded at all. */
 const UPGRADE_JOURNALS = new Set(['rke2-server', 'rke2-agent', 'rancher-system-agent', 'kernel']);
@@ -147,7 +148,7 @@ export const collectionGap: RuleModule = {
             fields: { gap: 'yamls missing' },
           });
 
-        const unreadable = [...context.unreadable()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+        const unreadable = [...context.unreadable()].sort((a, b) => compareText(a.file, b.file) || compareText(a.reason, b.reason));
         for (const u of unreadable)
           context.report({
             messageId: 'unreadable',

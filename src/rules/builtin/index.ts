@@ -12,6 +12,7 @@ import { prometheusOomKilled } from './prometheus-oom-killed.js';
 import { rke2UpgradeWithoutPreDrain } from './rke2-upgrade-without-pre-drain.js';
 import { upgradeStalled } from './upgrade-stalled.js';
 import { vmAbruptShutdown } from './vm-abrupt-shutdown.js';
+import { compareText } from '../../util/compare.js';
 
 /** The built-in upgrade detector pack, sorted by id. */
 export const builtinRules: RuleModule[] = [
@@ -28,4 +29,4 @@ export const builtinRules: RuleModule[] = [
   rke2UpgradeWithoutPreDrain,
   upgradeStalled,
   vmAbruptShutdown,
-].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+].sort((a, b) => compareText(a.id, b.id));

@@ -7,6 +7,7 @@ import { eventEvidence, objectEvidence, stampEvidence } from './support/evidence
 import { upgradeJobNode } from './support/upgrade-jobs.js';
 import { upgradeObject } from './support/upgrade-objects.js';
 import { bundleNow } from './support/upgrade-window.js';
+import { compareText } from '../../util/compare.js';
 
 const MINUTE = 60_000;
 
@@ -215,7 +216,7 @@ export const upgradeStalled: RuleModule = {
         const blockersFor = (node: string | null, steps: string[], since: number): Blocker[] =>
           [...blockers.values()]
             .filter((b) => steps.includes(b.step) && b.time >= since && (b.node === node || b.node === null || node === null))
-            .sort((a, b) => b.time - a.time || (a.literal < b.literal ? -1 : 1))
+            .sort((a, b) => b.time - a.time || compareText(a.literal, b.literal))
             .slice(0, 3);
         const blockerText = (signs: Blocker[]): string => {
           const latest = signs[0];

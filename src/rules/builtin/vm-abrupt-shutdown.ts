@@ -44,12 +44,16 @@ const KILLING_DELETED = /(Grace period expired|Graceful shutdown not set|ACPI fe
 const GRACEFUL_FOR = /Signaled graceful shutdown for\s+(\S+)/;
 const ADMIN_STOPPED = /vm ([\w.-]+)\/([\w.-]+) was administratively stopped/;
 const DOMAIN_EVENT = /event="?(\w+)"?\s+detail="?(\w+)"?/;
+/** virt-handler's view of the domain: `Domain is in state Shutoff reason Crashed`, `Domain status: Shutoff, reason: Crashed`. */
+const HANDLER_SHUTOFF = /(?:Domain is in state Shutoff reason|Domain status: Shutoff, reason:) (\w+)/;
 
 const LITERALS = [
   'Reaped pid',
   'event="stopped"',
   'event=\\"stopped\\"',
   'Shutoff(5):',
+  'state Shutoff reason',
+  'Domain status: Shutoff',
   'killing deleted VirtualMachineInstance',
   'VMI in phase Failed',
   'Killing container with a grace period',
@@ -97,6 +101,12 @@ const lineSignal = (e: LogEvent, member: MemberInfo): Signal | null => {
   if (text.includes('Shutoff(5):Crashed')) return own('kill', 'domain crashed (Shutoff(5):Crashed(3))');
   if (text.includes('Shutoff(5):Shutdown')) return own('clean-end', 'guest shut down (Shutoff(5):Shutdown(1))');
   if (text.includes('Shutoff(5):Migrated')) return own('clean-end', 'domain migrated away');
+  const shutoff = HANDLER_SHUTOFF.exec(text);
+  if (shutoff) {
+    if (shutoff[1] === 'Crashed') return own('kill', 'virt-handler: domain Shutoff, reason Crashed');
+    if (shutoff[1] === 'Shutdown' || shutoff[1] === 'Migrated') return own('clean-end', `virt-handler: domain Shutoff, reason ${shutoff[1]}`);
+    return null;
+  }
   const domainEvent = DOMAIN_EVENT.exec(text);
   if (domainEvent && domainEvent[1] === 'stopped') {
     if (domainEvent[2] === 'failed') return own('kill', 'domain stopped: failed');

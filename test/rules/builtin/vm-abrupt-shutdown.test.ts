@@ -93,6 +93,7 @@ describe('vm-abrupt-shutdown', () => {
       facts,
       upgrade: story(),
       objects: [
+        handlerPod,
         launcher('virt-launcher-graceful-01-q8w2e', 'harvester-03'),
         launcher('virt-launcher-moved-01-z3x4c', 'harvester-03'),
         k8s('VirtualMachineInstanceMigration', 'kubevirt.io/v1', 'default', 'kubevirt-evacuation-abcd1', {
@@ -113,6 +114,13 @@ describe('vm-abrupt-shutdown', () => {
               kubevirt('virt-launcher', '2025-06-14T10:28:38.189319Z', 'Signaled graceful shutdown', { kind: 'VirtualMachineInstance', name: 'graceful-01', namespace: 'default' }),
             ),
             cri('2025-06-14T10:29:02.551002000Z', kubevirt('virt-launcher', '2025-06-14T10:29:02.550990Z', 'kubevirt domain status: Shutoff(5):Shutdown(1)')),
+          ],
+        },
+        {
+          path: HANDLER,
+          lines: [
+            cri('2025-06-14T10:29:03.551002000Z', kubevirt('virt-handler', '2025-06-14T10:29:03.550990Z', 'Domain is in state Shutoff reason Shutdown', { kind: 'Domain', name: 'graceful-01', namespace: 'default' })),
+            cri('2025-06-14T10:29:04.551002000Z', kubevirt('virt-handler', '2025-06-14T10:29:04.550990Z', 'VMI is in phase: Running | Domain status: Shutoff, reason: Shutdown', { kind: 'VirtualMachineInstance', name: 'graceful-01', namespace: 'default' })),
           ],
         },
         {
@@ -180,7 +188,7 @@ describe('vm-abrupt-shutdown', () => {
         {
           path: HANDLER,
           lines: [
-            cri('2025-06-14T11:19:58.000100000Z', kubevirt('virt-handler', '2025-06-14T11:19:58.000050Z', 'Graceful shutdown not set, killing deleted VirtualMachineInstance web-05', { name: 'web-05', namespace: 'default' })),
+            cri('2025-06-14T11:19:58.000100000Z', kubevirt('virt-handler', '2025-06-14T11:19:58.000050Z', 'Domain is in state Shutoff reason Crashed', { kind: 'Domain', name: 'web-05', namespace: 'default' })),
           ],
         },
         {

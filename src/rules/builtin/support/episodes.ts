@@ -1,3 +1,5 @@
+import { compareText, compareTime } from '../../../util/compare.js';
+
 /**
  * Splits time-ordered items into runs where consecutive items are at most `maxGapMs` apart.
  * Items without a time join the run of the previous item (or start the first one).
@@ -15,18 +17,8 @@ export const splitByGap = <T>(items: readonly T[], timeOf: (item: T) => number |
   return runs;
 };
 
-/** Sorts by time (nulls last), then by a tie-breaker, so results never depend on input order. */
+/** Sorts by time (unknown last), then by a tie-breaker, so results never depend on input order. */
 export const byTimeThen =
   <T>(timeOf: (item: T) => number | null, tie: (item: T) => string) =>
-  (a: T, b: T): number => {
-    const ta = timeOf(a);
-    const tb = timeOf(b);
-    if (ta !== tb) {
-      if (ta === null) return 1;
-      if (tb === null) return -1;
-      return ta - tb;
-    }
-    const sa = tie(a);
-    const sb = tie(b);
-    return sa < sb ? -1 : sa > sb ? 1 : 0;
-  };
+  (a: T, b: T): number =>
+    compareTime(timeOf(a), timeOf(b)) || compareText(tie(a), tie(b));

@@ -2,6 +2,7 @@ import type { LogEvent } from '../../../formats/types.js';
 import type { K8sObject } from '../../../k8s/types.js';
 import type { Stamp } from '../../../correlate/types.js';
 import type { EvidenceRef } from '../../types.js';
+import { compareText, compareTime } from '../../../util/compare.js';
 
 /** Evidence pointing at a log line: file:line, its time and the line as read. */
 export const eventEvidence = (event: LogEvent): EvidenceRef => ({
@@ -23,12 +24,5 @@ export const objectEvidence = (object: K8sObject, text: string, time: number | n
 export const stampEvidence = (stamp: Stamp): EvidenceRef => ({ ...stamp.source, time: stamp.time });
 
 /** Total order on evidence: time (unknown last), then file, then line. */
-export const compareEvidence = (a: EvidenceRef, b: EvidenceRef): number => {
-  if (a.time !== b.time) {
-    if (a.time === null) return 1;
-    if (b.time === null) return -1;
-    return a.time - b.time;
-  }
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  return (a.line ?? 0) - (b.line ?? 0);
-};
+export const compareEvidence = (a: EvidenceRef, b: EvidenceRef): number =>
+  compareTime(a.time, b.time) || compareText(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0);
