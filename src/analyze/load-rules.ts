@@ -1,13 +1,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UsageError } from '../bundle/errors.js';
 import { builtinRules } from '../rules/builtin/index.js';
+import { SHIPPED_RULES_DIR } from '../rules/catalog.js';
 import { loadRuleFiles } from '../rules/sigma/load-rule-files.js';
 import type { RuleModule } from '../rules/types.js';
-
-/** The declarative rules shipped with the tool (`rules/*.yaml` beside dist/). */
-export const SHIPPED_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
 
 export interface RuleSelection {
   /** Extra directories (or files) of user rules, `--rules`. */

@@ -5,7 +5,7 @@ import { ruleOrigin } from './sigma/rule-origin.js';
 import type { RuleModule, Severity } from './types.js';
 
 /** The shipped `rules/` directory (two levels up from src/rules/ and from dist/rules/ alike). */
-const SHIPPED_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
+export const SHIPPED_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
 
 export interface CatalogueOptions {
   /** Where the shipped declarative rules live; rule files elsewhere are the user's. */
