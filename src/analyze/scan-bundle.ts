@@ -30,7 +30,7 @@ export interface ScanResult {
   metadata: BundleMetadata | null;
   objects: K8sObject[];
   nodeReleases: Record<string, string>;
-  /** Node names of the nested `nodes/<node>.zip` archives, whether or not they held anything. */
+  /** Node names of the `nodes/<node>.zip` archives (or extracted folders), whether or not they held anything. */
   nodeArchives: string[];
   members: MemberInfo[];
   coverage: Omit<Coverage, 'ruleFailures'>;
@@ -48,7 +48,8 @@ const LOG_KINDS: ReadonlySet<MemberKind> = new Set<MemberKind>([
 ]);
 /** Read whole as text: small structured files. */
 const TEXT_KINDS: ReadonlySet<MemberKind> = new Set<MemberKind>(['metadata', 'yaml-list', 'node-config']);
-const NODE_ARCHIVE = /^nodes\/([^/]+)\.zip$/;
+/** `nodes/<node>.zip`, its members, or an extracted `nodes/<node>/` folder. */
+const NODE_ARCHIVE = /^nodes\/([^/!]+?)(?:\.zip)?(?:!\/|\/|$)/;
 
 /**
  * One streaming pass over an input: every member is read once, logs line by line into the sink, YAML Lists into
@@ -66,7 +67,7 @@ export async function scanBundle(path: string, options: ScanOptions): Promise<Sc
     for await (const member of source.members((problem) => coverage.unreadable(problem.file, problem.reason))) {
       const { info } = member;
       members.push(info);
-      const archive = NODE_ARCHIVE.exec(info.path.split('!/')[0]);
+      const archive = NODE_ARCHIVE.exec(info.path);
       if (archive) nodeArchives.add(archive[1]);
       try {
         if (TEXT_KINDS.has(info.kind)) {
