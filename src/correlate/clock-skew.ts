@@ -1,6 +1,6 @@
-import type { EvidenceRef } from '../rules/types.js';
+import type { EvidenceRef, Finding } from '../rules/types.js';
 import { compareText } from '../util/compare.js';
-import type { ClockSkew, KeyEvent, KeyEventKind } from './types.js';
+import type { ClockSkew, KeyEvent } from './types.js';
 
 /**
  * Clock skew of a node's own log times against the reference clock.
@@ -24,6 +24,7 @@ export const MAX_PAIR_GAP_MS = 60 * 60 * 1000;
 export interface SkewPair {
   node: string;
   apiTime: number;
+  /** At the resolution of `apiTime` (whole seconds for object times). */
   nodeTime: number;
   basis: string;
 }
@@ -96,9 +97,10 @@ export function referenceTime(time: number, node: string | null, file: string | 
 interface Sighting {
   node: string;
   side: ClockSide;
-  kind: KeyEventKind;
+  /** A key-event kind, or `container-kill` for kubelet's kill of one container. */
+  kind: string;
   time: number;
-  /** What the happening is about: `vm:<ns>/<vm>`, `job:<job or pod name>`, `pod:<ns>/<pod>`. */
+  /** What the happening is about: `vm:<ns>/<vm>`, `job:<job or pod name>`, `pod:<ns>/<pod>`, `container:<ns>/<pod>/<c>`. */
   subjects: string[];
   evidence: EvidenceRef;
 }
@@ -108,6 +110,10 @@ const UPGRADE_JOB = /\b((?:apply-)?hvst-upgrade-[a-z0-9]{5}-[a-z0-9.-]*[a-z0-9])
 const KLOG_POD = /\bpods?=\[?"([a-z0-9.-]+)\/([a-z0-9.-]+)"/g;
 const JSON_NAME = /"name":"([a-z0-9.-]+)"/;
 const JSON_NAMESPACE = /"namespace":"([a-z0-9.-]+)"/;
+/** kubelet's kill of a container (kuberuntime_container.go), logged as it records the `Killing` Event. */
+const KUBELET_KILL = /"Killing container with a grace period" pod="([a-z0-9.-]+)\/([a-z0-9.-]+)".*?containerName="([a-z0-9.-]+)"/;
+/** That `Killing` Event as an object evidence line tells it: `... Killing ... Pod <ns>/<pod>: Stopping container <c>`. */
+const KILLING_EVENT = /\bKilling\b.*?\bPod ([a-z0-9.-]+)\/([a-z0-9.-]+): Stopping container ([a-z0-9.-]+)/;
 
 /** Subjects of a pod: the VM behind a virt-launcher pod, the upgrade job behind a job pod, else the pod itself. */
 function podSubjects(namespace: string, pod: string): string[] {
@@ -136,12 +142,22 @@ function subjectsOf(e: KeyEvent): string[] {
 const sameSubject = (a: string, b: string): boolean =>
   a === b || (a.startsWith('job:') && b.startsWith('job:') && (a.startsWith(`${b}-`) || b.startsWith(`${a}-`)));
 
-function sighting(e: KeyEvent): Sighting | null {
+function keyEventSighting(e: KeyEvent): Sighting | null {
   const side = clockSide(e.evidence.file);
   const node = e.node ?? nodeOfMember(e.evidence.file);
   if (side === null || node === null) return null;
   const subjects = subjectsOf(e);
   return subjects.length === 0 ? null : { node, side, kind: e.kind, time: e.time, subjects, evidence: e.evidence };
+}
+
+/** kubelet's kill of a container, from its kubelet.log line (node clock) or its `Killing` Event (API clock). */
+function containerKillSighting(ref: EvidenceRef, node: string | null): Sighting | null {
+  const side = clockSide(ref.file);
+  const where = node ?? nodeOfMember(ref.file);
+  if (ref.time === null || where === null || side === null) return null;
+  const m = (side === 'node' ? KUBELET_KILL : KILLING_EVENT).exec(ref.text);
+  if (!m || (side === 'reference' && !ref.file.startsWith('yamls/'))) return null;
+  return { node: where, side, kind: 'container-kill', time: ref.time, subjects: [`container:${m[1]}/${m[2]}/${m[3]}`], evidence: ref };
 }
 
 /** A member path as short as it stays unambiguous: node members without their `nodes/<node>.zip!/` head. */
@@ -153,22 +169,39 @@ const citeOrder = (a: Sighting, b: Sighting): number =>
 const bySightingTime = (a: Sighting, b: Sighting): number => a.time - b.time || citeOrder(a, b);
 
 /**
- * Pairs of the same happening seen on a node's own clock and on the reference clock, from key events and from
- * object times given as key events (e.g. Job startTime/completionTime as `job-start`/`job-complete`).
- *
- * A happening is a node, a key-event kind and a subject read from the evidence: the VM of a virt-launcher pod
- * (pod-log path, klog `pod="<ns>/<pod>"`, virt-handler JSON name/namespace), an upgrade job or its pod
- * (`hvst-upgrade-<id>-...`, a job and its `<job>-<suffix>` pod being one subject), or any other pod. So the matches
- * implemented are: a VM stop in kubelet.log vs the same VM's virt-launcher or virt-handler log; an upgrade job's start
- * or end in kubelet.log or the node journal vs its Job object times or its pod log; a pod's start or stop in
- * kubelet.log vs the same pod's log. Each happening gives one pair: its first sighting on the node clock and the
- * first sighting on the reference clock within MAX_PAIR_GAP_MS of it. First against first, because one happening
- * logs several lines on each side (kubelet's kill, then the launcher's signal, then the reaped qemu) and the closest
- * of them would pull the estimate towards zero.
+ * Object times are whole seconds: a node time is compared at the same resolution, so the truncation does not pass
+ * for half a second of skew.
  */
-export function matchSkewPairs(keyEvents: readonly KeyEvent[], objectTimes: readonly KeyEvent[] = []): SkewPair[] {
-  const sightings = [...keyEvents, ...objectTimes]
-    .map(sighting)
+const comparable = (nodeTime: number, ref: Sighting): number =>
+  ref.evidence.file.startsWith('yamls/') && ref.time % 1000 === 0 ? Math.floor(nodeTime / 1000) * 1000 : nodeTime;
+
+/**
+ * Pairs of the same happening seen on a node's own clock and on the reference clock, from key events, object times
+ * given as key events (Job startTime/completionTime as `job-start`/`job-complete`, Events as `other`), and the
+ * evidence lines of findings.
+ *
+ * A happening is a node, a kind and a subject read from the evidence. The matches implemented:
+ * - kubelet's kill of a container: its kubelet.log line `"Killing container with a grace period" pod="<ns>/<pod>" ...
+ *   containerName="<c>"` against the `Killing` Event (`Stopping container <c>`) kubelet records at the same moment;
+ * - key events of one kind about one subject: the VM of a virt-launcher pod (pod-log path, klog `pod="<ns>/<pod>"`,
+ *   virt-handler JSON name/namespace), an upgrade job or its pod (`hvst-upgrade-<id>-...`, a job and its
+ *   `<job>-<suffix>` pod being one subject), any other pod. E.g. a VM stop in kubelet.log against the same VM's
+ *   virt-launcher log, or an upgrade job's start in kubelet.log against its Job startTime or its pod log.
+ * Each happening gives one pair: its first sighting on the node clock and the first sighting on the reference clock
+ * within MAX_PAIR_GAP_MS of it. First against first, because one happening logs several lines on each side (kubelet's
+ * kill, then the launcher's signal, then the reaped qemu) and the closest of them would pull the estimate towards zero.
+ */
+export function matchSkewPairs(
+  keyEvents: readonly KeyEvent[],
+  objectTimes: readonly KeyEvent[] = [],
+  findings: readonly Finding[] = [],
+): SkewPair[] {
+  const events = [...keyEvents, ...objectTimes];
+  const sightings = [
+    ...events.map(keyEventSighting),
+    ...events.map((e) => containerKillSighting(e.evidence, e.node)),
+    ...findings.flatMap((f) => f.evidence.map((ref) => containerKillSighting(ref, f.node))),
+  ]
     .filter((s): s is Sighting => s !== null)
     .sort(bySightingTime);
   const refSide = sightings.filter((s) => s.side === 'reference');
@@ -191,7 +224,7 @@ export function matchSkewPairs(keyEvents: readonly KeyEvent[], objectTimes: read
       // A job and its pod: the job names the happening.
       const subject = a.length <= b.length ? a : b;
       const basis = `${n.kind} of ${subject.slice(subject.indexOf(':') + 1)} (${cite(n)} vs ${cite(r)})`;
-      pairs.set(`${cite(n)}\n${cite(r)}`, { node: n.node, apiTime: r.time, nodeTime: n.time, basis });
+      pairs.set(`${cite(n)}\n${cite(r)}`, { node: n.node, apiTime: r.time, nodeTime: comparable(n.time, r), basis });
     }
   }
   return [...pairs.values()].sort(

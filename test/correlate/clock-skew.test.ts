@@ -8,10 +8,12 @@ import {
   type SkewPair,
 } from '../../src/correlate/clock-skew.js';
 import type { KeyEvent } from '../../src/correlate/types.js';
+import type { Finding } from '../../src/rules/types.js';
 
 const T = (hms: string): number => Date.parse(`2025-06-14T${hms}Z`);
 const KUBELET_02 = 'nodes/harvester-02.zip!/harvester-02/logs/kubelet.log';
 const JOBS = 'yamls/namespaced/harvester-system/batch/v1/jobs.yaml';
+const EVENTS = 'yamls/namespaced/default/v1/events.yaml';
 
 function event(node: string | null, kind: KeyEvent['kind'], time: number, file: string, line: number, text: string, summary: string = kind): KeyEvent {
   return { time, node, kind, summary, evidence: { file, line, time, text } };
@@ -117,8 +119,34 @@ describe('matchSkewPairs', () => {
     const kubelet = event('harvester-02', 'job-start', T('11:50:04.100'), KUBELET_02, 402113,
       'I0614 11:50:04.100231    3411 kubelet.go:2432] "SyncLoop ADD" source="api" pods=["harvester-system/hvst-upgrade-x2hz8-post-drain-harvester-02-5xk2d"]');
     const [p] = matchSkewPairs([kubelet], [job]);
-    expect(p.nodeTime - p.apiTime).toBe(4100);
+    // Job times are whole seconds: the node time is compared at that resolution.
+    expect(p.nodeTime - p.apiTime).toBe(4000);
     expect(p.basis).toBe('job-start of hvst-upgrade-x2hz8-post-drain-harvester-02 (harvester-02/logs/kubelet.log:402113 vs yamls/namespaced/harvester-system/batch/v1/jobs.yaml:190)');
+  });
+
+  it("pairs kubelet's kill of a container with the Killing Event it records, from findings' evidence and object times", () => {
+    const vmKilled = (vm: string, at: number, line: number): Finding => ({
+      id: `vm-abrupt-shutdown:harvester-02:default/${vm}`, ruleId: 'vm-abrupt-shutdown', severity: 'high', title: 'VM killed', message: '',
+      node: 'harvester-02', subject: `default/${vm}`, firstSeen: at, lastSeen: at, count: 1, remediation: '', evidenceTotal: 2, fields: {},
+      evidence: [
+        kubeletKill(vm, at + 4000, line).evidence,
+        // The rules' own wording of the Event.
+        { file: EVENTS, line: line / 10, time: Math.floor(at / 1000) * 1000, text: `Event Killing Pod default/virt-launcher-${vm}-x7k2p: Stopping container compute` },
+      ],
+    });
+    // The object-times wording of another VM's Event, given as an object time.
+    const killing = event('harvester-02', 'other', T('09:41:35'), EVENTS, 9120,
+      'Event default/virt-launcher-db-03-x7k2p.18a7c2e5d0f1b2c3 Normal Killing on Pod default/virt-launcher-db-03-x7k2p: Stopping container compute at 2025-06-14T09:41:35.000Z');
+    const pairs = matchSkewPairs([], [killing], [
+      vmKilled('db-01', T('09:41:33.250'), 310500),
+      vmKilled('db-02', T('09:41:34.900'), 310510),
+      { ...vmKilled('db-03', T('09:41:35.420'), 310520), evidence: [kubeletKill('db-03', T('09:41:39.420'), 310520).evidence] },
+    ]);
+    expect(pairs.map((p) => [p.basis, p.nodeTime - p.apiTime])).toEqual([
+      ['container-kill of default/virt-launcher-db-01-x7k2p/compute (harvester-02/logs/kubelet.log:310500 vs yamls/namespaced/default/v1/events.yaml:31050)', 4000],
+      ['container-kill of default/virt-launcher-db-02-x7k2p/compute (harvester-02/logs/kubelet.log:310510 vs yamls/namespaced/default/v1/events.yaml:31051)', 4000],
+      ['container-kill of default/virt-launcher-db-03-x7k2p/compute (harvester-02/logs/kubelet.log:310520 vs yamls/namespaced/default/v1/events.yaml:9120)', 4000],
+    ]);
   });
 
   it('stays silent without a common subject, kind and node, or when the sightings are too far apart', () => {
