@@ -32,6 +32,37 @@ describe('container-oom-killed', () => {
     expect(cited(f)).toEqual(['yamls/namespaced/default/v1/pods.yaml:' + stress.line, `${kernel('harvester-01')}:1`]);
   });
 
+  it('names the container of a kernel kill by the pod UID and container ID of its memcg path', () => {
+    const uid = '3b9d2c41-7e5a-4f08-9c16-2d4e8a7b1f03';
+    const id = 'c'.repeat(64);
+    const cg = `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${uid.replace(/-/g, '_')}.slice/cri-containerd-${id}.scope`;
+    const ng = pod('default', 'stress-test-6f7d9c8b5-q2w3e', {
+      metadata: { uid },
+      spec: { nodeName: 'harvester-02', containers: [{ name: 'stress', resources: { limits: { memory: '1Gi' } } }] },
+      status: { containerStatuses: [{ name: 'stress', restartCount: 1, lastState: { terminated: { reason: 'OOMKilled', exitCode: 137, finishedAt: '2025-06-14T03:12:56Z', containerID: `containerd://${id}` } } }] },
+    });
+    const findings = runRule(rule, {
+      facts,
+      upgrade: story(),
+      objects: [ng],
+      members: [
+        {
+          path: kernel('harvester-02'),
+          lines: [
+            'Jun 14 03:12:44.000001 harvester-02 kernel: stress-ng-vm invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=936',
+            `Jun 14 03:12:44.001041 harvester-02 kernel: oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-${id}.scope,mems_allowed=0-1,oom_memcg=${cg},task_memcg=${cg},task=stress-ng-vm,pid=41234,uid=0`,
+            'Jun 14 03:12:44.001081 harvester-02 kernel: Memory cgroup out of memory: Killed process 41234 (stress-ng-vm) total-vm:1133548kB, anon-rss:1040012kB, file-rss:12000kB, shmem-rss:0kB, UID:0 pgtables:4000kB oom_score_adj:936',
+          ],
+        },
+      ],
+    });
+    expect(brief(findings)).toEqual([
+      { rule: 'container-oom-killed', severity: 'medium', node: 'harvester-02', subject: 'default/stress-test-6f7d9c8b5-q2w3e/stress' },
+    ]);
+    expect(findings[0].count).toBe(1);
+    expect(cited(findings[0])).toEqual([1, 2, 3].map((n) => `${kernel('harvester-02')}:${n}`).concat(`yamls/namespaced/default/v1/pods.yaml:${ng.line}`));
+  });
+
   it('reports a kill during the upgrade, and a kernel kill of an unknown process by its name', () => {
     const findings = runRule(rule, {
       facts,

@@ -106,8 +106,8 @@ export const createOomCollector = () => {
       kill.evidence.push(eventEvidence(d.event));
     }
     for (const inv of invoked) {
-      // The invoking task is often not the victim (`CPU 2/KVM invoked oom-killer` kills qemu): attach to the next kill.
-      const kill = result.find((k) => k.node === inv.node && near(k, inv.event.time, 0, 10_000));
+      // The invoking task is often not the victim (`CPU 2/KVM invoked oom-killer` kills qemu): attach to the kill it led to.
+      const kill = result.find((k) => k.node === inv.node && near(k, inv.event.time, 10_000, 0));
       if (kill) kill.evidence.push(eventEvidence(inv.event));
       else
         result.push({
