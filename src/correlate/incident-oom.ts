@@ -8,6 +8,12 @@ import type { IncidentLink } from './types.js';
 
 const times = (n: number): string => (n === 1 ? 'once' : `${n} times`);
 
+/** `Container <ns>/<pod>` for a pod's container; a kernel-only kill names its process (`process <comm> on <node>`). */
+function containerName(f: Finding): string {
+  const subject = f.subject ?? 'unknown';
+  return subject.includes('/') ? `Container ${subject}` : `${subject[0].toUpperCase()}${subject.slice(1)}`;
+}
+
 /** Where the OOMs fall relative to the upgrade: title words and a context link. */
 function upgradeContext(
   ctx: CorrelationContext,
@@ -60,7 +66,7 @@ function oomIncident(ctx: CorrelationContext, f: Finding, kind: string, what: st
   const context = upgradeContext(ctx, first, what);
   const chain: IncidentLink[] = [{ findingId: f.id, event: null, relation: 'observed', explanation: f.message }];
   if (context.link) chain.push(context.link);
-  const where = f.node ? ` on ${f.node}` : '';
+  const where = f.node && !what.includes(f.node) ? ` on ${f.node}` : '';
   return {
     kind,
     node: f.node,
@@ -80,6 +86,6 @@ export function oomIncidents(ctx: CorrelationContext): IncidentDraft[] {
     ...ctx.causes('prometheus-oom-killed').map((f) => oomIncident(ctx, f, 'prometheus-oom', 'Prometheus')),
     ...ctx
       .causes('container-oom-killed')
-      .map((f) => oomIncident(ctx, f, 'container-oom', `Container ${f.subject ?? 'unknown'}`)),
+      .map((f) => oomIncident(ctx, f, 'container-oom', containerName(f))),
   ];
 }

@@ -106,7 +106,10 @@ const identity = (e: TimelineEntry): string =>
       ? `line\n${e.time}\n${e.node}\n${e.file}\n${e.line}`
       : `text\n${e.time}\n${e.node}\n${e.kind}\n${e.summary}`;
 
-/** Keeps the first `max` entries of each kind and node; the rest fold into one `(+K more …)` entry where they begin. */
+/**
+ * Keeps the first `max` entries of each kind and node (and any more at the same instant as the last one kept); the
+ * rest fold into one `(+K more …)` entry where they begin, so it sorts after everything kept.
+ */
 function fold(entries: TimelineEntry[], max: number): TimelineEntry[] {
   const groups = new Map<string, TimelineEntry[]>();
   for (const e of entries) {
@@ -116,11 +119,15 @@ function fold(entries: TimelineEntry[], max: number): TimelineEntry[] {
   return [...groups.values()].flatMap((group) => {
     if (NEVER_FOLDED.has(group[0].kind) || group.length <= max) return group;
     const { node, kind } = group[0];
-    const left = group.slice(max);
+    let keep = max;
+    while (keep < group.length && group[keep].time === group[max - 1].time) keep++;
+    if (keep === group.length) return group;
+    const left = group.slice(keep);
     const where = node ? ` on ${node}` : '';
-    const until = left.length > 1 ? ` until ${clockTime(left[left.length - 1].time)}` : '';
+    const last = left[left.length - 1].time;
+    const until = last > left[0].time ? ` until ${clockTime(last)}` : '';
     const summary = `(+${left.length} more ${kind}${where}${until})`;
-    return [...group.slice(0, max), { time: left[0].time, node, kind, summary, findingId: null, file: null, line: null }];
+    return [...group.slice(0, keep), { time: left[0].time, node, kind, summary, findingId: null, file: null, line: null }];
   });
 }
 

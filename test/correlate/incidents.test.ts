@@ -311,18 +311,24 @@ describe('buildIncidents: other chains', () => {
 
   it('gives Prometheus OOMs their upgrade phase and a lone OOM before the upgrade its own incident', () => {
     const findings = [
-      finding({ ruleId: 'prometheus-oom-killed', severity: 'high', node: 'harvester-03', subject: 'cattle-monitoring-system/prometheus-rancher-monitoring-prometheus-0', firstSeen: T('10:15:12'), lastSeen: T('11:40:27'), count: 6 }),
+      finding({
+        ruleId: 'prometheus-oom-killed', severity: 'high', node: 'harvester-03', subject: 'cattle-monitoring-system/prometheus-rancher-monitoring-prometheus-0',
+        firstSeen: T('10:15:12'), lastSeen: T('11:40:27'), count: 6, fields: { oomKills: 6 },
+      }),
       finding({ ruleId: 'container-oom-killed', severity: 'medium', node: 'harvester-01', subject: 'default/stress-test-7d9f8', firstSeen: T('03:12:44'), fields: { inUpgradeWindow: false } }),
+      // A kernel memcg kill with no pod to name: the rule names the process and its node.
+      finding({ ruleId: 'container-oom-killed', severity: 'medium', node: 'harvester-02', subject: 'process stress-ng-vm on harvester-02', firstSeen: T('03:40:00') }),
     ];
     const incidents = buildIncidents(findings, [], upgradeStory(), fullCoverage);
     expect(incidents.map((i) => i.title)).toEqual([
       'Container default/stress-test-7d9f8 OOMKilled once on harvester-01 before the upgrade (not tied to it)',
+      'Process stress-ng-vm on harvester-02 OOMKilled once before the upgrade (not tied to it)',
       'Prometheus OOMKilled 6 times on harvester-03 during the node phase',
     ]);
     expect(incidents[0].chain[1]).toMatchObject({ relation: 'observed', event: { kind: 'upgrade-phase', time: T('08:02:11') } });
     expect(incidents[0].chain[1].explanation).toContain('not tied to the upgrade');
-    expect(incidents[1].chain[1]).toMatchObject({ relation: 'inferred', event: { summary: 'SystemServicesUpgraded True' } });
-    expect(incidents[1].findingIds).toEqual(['prometheus-oom-killed:harvester-03:cattle-monitoring-system/prometheus-rancher-monitoring-prometheus-0']);
+    expect(incidents[2].chain[1]).toMatchObject({ relation: 'inferred', event: { summary: 'SystemServicesUpgraded True' } });
+    expect(incidents[2].findingIds).toEqual(['prometheus-oom-killed:harvester-03:cattle-monitoring-system/prometheus-rancher-monitoring-prometheus-0']);
   });
 
   it('groups the non-migratable VMs into one incident, counting those not restarted', () => {

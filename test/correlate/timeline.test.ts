@@ -103,6 +103,21 @@ describe('buildTimeline', () => {
     expect(timeline.filter((e) => e.node === 'harvester-01')).toHaveLength(1);
   });
 
+  it('keeps entries at the same instant as the last one kept together, folding only what comes after', () => {
+    // Eviction retries of three pods logged in the same seconds (rancher's drain output).
+    const evictions = Array.from({ length: 6 }, (_, i) =>
+      event(null, 'drain', T('09:49:01') + Math.floor(i / 3) * 1000, 'logs/cattle-system/rancher-7d9c8b6f5-qk2lp/rancher.log', 45 + i, `evicting pod longhorn-system/pod-${i}`),
+    );
+    const timeline = buildTimeline([], evictions, null, [], { maxPerKindAndNode: 2 });
+    expect(timeline.map((e) => [e.time, e.summary])).toEqual([
+      [T('09:49:01'), 'evicting pod longhorn-system/pod-0'],
+      [T('09:49:01'), 'evicting pod longhorn-system/pod-1'],
+      [T('09:49:01'), 'evicting pod longhorn-system/pod-2'],
+      [T('09:49:02'), '(+3 more drain)'],
+    ]);
+    expect(buildTimeline([], evictions.slice(0, 3), null, [], { maxPerKindAndNode: 2 })).toHaveLength(3);
+  });
+
   it('never folds upgrade phases', () => {
     const story = upgrade();
     story.phases = Array.from({ length: 14 }, (_, i) => ({ name: `Phase${i}`, status: 'True', at: stamp(T('08:10:00') + i * 60_000, UPGRADES, 100 + i, `Phase${i}`) }));
