@@ -20,6 +20,9 @@ export function recovered(f: Finding): boolean | null {
   return typeof v === 'boolean' ? v : null;
 }
 
+/** longhorn-drain-blocked: longhorn-manager's reason (`some volumes are still attached InstanceEngines count 1 <engine>`). */
+export const blockReason = (f: Finding): string | null => (typeof f.fields.reason === 'string' ? f.fields.reason : null);
+
 /** longhorn-drain-blocked: the eviction loop was still running when the bundle was collected. */
 export const stillBlocked = (f: Finding): boolean => f.fields.stillBlockedAtCollection === true;
 

@@ -289,24 +289,32 @@ describe('buildIncidents: other chains', () => {
     expect([blocked.start, blocked.end]).toEqual([T('10:06:05'), T('11:52:03')]);
   });
 
-  it('tells a drain still blocked at collection behind a volume that was degraded first (mid-upgrade bundle)', () => {
-    const volume = 'pvc-2d047b5c-cc51-4775-8a22-0eadc9d9656f';
-    const findings = [
-      finding({
-        ruleId: 'longhorn-drain-blocked', severity: 'high', node: 'harvester-02', subject: 'longhorn-system/instance-manager-68cd2514dd3f6d59b95cbd865d5b08f7',
-        firstSeen: T('09:12:30'), lastSeen: T('12:14:55'), fields: { stillBlockedAtCollection: true },
-      }),
-      finding({ ruleId: 'longhorn-volume-unhealthy', severity: 'medium', node: 'harvester-02', subject: volume, firstSeen: T('09:05:10'), lastSeen: T('12:14:40'), fields: { recovered: false } }),
-      finding({ ruleId: 'upgrade-stalled', severity: 'high', node: 'harvester-02', subject: 'Pre-drained', firstSeen: T('09:11:58'), lastSeen: T('12:15:00'), title: 'Upgrade held in Pre-drained' }),
-    ];
-    const [blocked] = buildIncidents(findings, [], { ...upgradeStory(), finishedAt: null, state: 'UpgradingNodes' }, fullCoverage);
-    expect(blocked.title).toBe(
-      `Drain of harvester-02 blocked by Longhorn instance-manager PDB since 09:12, still blocked at collection → volume ${volume} degraded; upgrade stalled on harvester-02`,
+  it('tells a drain still blocked at collection behind the degraded volume longhorn-manager names (mid-upgrade bundle)', () => {
+    const volume = 'pvc-0449427b-4dcf-4eab-a720-14ac96c03943';
+    const blocked = finding({
+      ruleId: 'longhorn-drain-blocked', severity: 'high', node: 'harvester-02', subject: 'longhorn-system/instance-manager-ff990826335cc907e7ca6a524287075b',
+      firstSeen: T('09:57:58'), lastSeen: T('13:13:03'),
+      fields: { stillBlockedAtCollection: true, reason: `some volumes are still attached InstanceEngines count 1 ${volume}-e-0` },
+    });
+    // Seen only in the Volume object at collection: no time, and the rule places it on its engine's node.
+    const degraded = finding({ ruleId: 'longhorn-volume-unhealthy', severity: 'medium', node: 'harvester-03', subject: volume, firstSeen: null, fields: { recovered: false } });
+    const stalled = finding({ ruleId: 'upgrade-stalled', severity: 'high', node: 'harvester-02', subject: 'hvst-upgrade-q8wfd', firstSeen: T('09:57:46'), title: 'Upgrade failed or stalled' });
+    const story = { ...upgradeStory(), finishedAt: null, state: 'UpgradingNodes' };
+    const [incident] = buildIncidents([blocked, degraded, stalled], [], story, fullCoverage);
+    expect(incident.title).toBe(
+      `Drain of harvester-02 blocked by Longhorn instance-manager PDB since 09:57, still blocked at collection, held by degraded volume ${volume}; upgrade stalled on harvester-02`,
     );
-    expect(blocked.chain[0].explanation).toContain('(at least 3 h 2 min)');
-    expect(blocked.chain[1].relation).toBe('inferred');
-    expect(blocked.chain[1].explanation).toContain('already unhealthy at 09:05:10');
-    expect(blocked.start).toBe(T('09:05:10'));
+    expect(incident.nodes).toEqual(['harvester-02', 'harvester-03']);
+    expect(incident.chain[0].explanation).toContain(`(at least 3 h 15 min) (some volumes are still attached InstanceEngines count 1 ${volume}-e-0)`);
+    expect(incident.chain[1]).toMatchObject({ relation: 'observed', findingId: degraded.id });
+    expect(incident.chain[1].explanation).toContain('unhealthy (since an unknown time), still unhealthy at collection');
+    expect([incident.start, incident.end]).toEqual([T('09:57:58'), T('13:13:03')]);
+
+    // Unnamed, on the node and degraded before the block: tied by time only, so inferred.
+    const earlier = finding({ ruleId: 'longhorn-volume-unhealthy', severity: 'medium', node: 'harvester-02', subject: 'pvc-1111', firstSeen: T('09:50:10'), fields: { recovered: false } });
+    const [other] = buildIncidents([{ ...blocked, fields: { stillBlockedAtCollection: true } }, earlier], [], story, fullCoverage);
+    expect(other.chain[1].relation).toBe('inferred');
+    expect(other.chain[1].explanation).toContain('already unhealthy at 09:50:10, before the drain of harvester-02 was blocked');
   });
 
   it('gives Prometheus OOMs their upgrade phase and a lone OOM before the upgrade its own incident', () => {
