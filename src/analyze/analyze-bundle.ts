@@ -7,6 +7,7 @@ import { buildTimeline } from '../correlate/timeline.js';
 import type { KeyEvent, UpgradeStory } from '../correlate/types.js';
 import { buildFacts } from '../k8s/bundle-facts.js';
 import { createObjectIndex } from '../k8s/object-index.js';
+import { collectObjectTimes, objectTimeKeyEvent } from '../k8s/object-times.js';
 import type { BundleFacts, ObjectIndex } from '../k8s/types.js';
 import type { PostmortemReport } from '../report/model.js';
 import { createEngine } from '../rules/engine.js';
@@ -81,9 +82,9 @@ export async function analyzeBundle(path: string, options: AnalyzeOptions): Prom
   keyEvents = [...logKeyEvents, ...(upgrade ? upgradeKeyEvents(upgrade) : [])].sort(byTimeThenNode);
 
   const { findings, failures } = engine.end();
-  const clockSkew = estimateClockSkew(matchSkewPairs(keyEvents));
+  const clockSkew = estimateClockSkew(matchSkewPairs(keyEvents, collectObjectTimes(index).map(objectTimeKeyEvent), findings));
   const incidents = buildIncidents(findings, keyEvents, upgrade, { ...coverageFacts(scan, upgrade), skews: clockSkew });
-  const timeline = buildTimeline(findings, keyEvents, upgrade, incidents);
+  const timeline = buildTimeline(findings, keyEvents, upgrade, incidents, { skews: clockSkew });
 
   return {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
