@@ -83,7 +83,7 @@ export function supportBundleTree(p: Played): Tree {
   files.set('bundleGenerationError.log', { kind: 'file', content: text(p.generationErrors.map((l) => `${l}\n`).join('')) });
   if (p.alerts.length) files.set('prometheus-alerts.json', { kind: 'file', content: text(alertsJson(p)) });
   for (const f of resourceFiles(p)) {
-    files.set(`yamls/${f.path}`, { kind: 'file', content: () => bundleListChunks(f.items, { apiVersion: f.apiVersion, kind: f.kind, resourceVersion: String(Math.floor(at / 1e6 / 7) % 90_000_000 + 10_000_000 + 9999), customResource: f.customResource }) });
+    files.set(`yamls/${f.path}`, { kind: 'file', content: () => bundleListChunks(f.items(), { apiVersion: f.apiVersion, kind: f.kind, resourceVersion: String(Math.floor(at / 1e6 / 7) % 90_000_000 + 10_000_000 + 9999), customResource: f.customResource }) });
   }
   const manager = supportBundleManagerPod(p);
   for (const pod of [...w.livePods(at), manager]) {

@@ -203,7 +203,6 @@ const SPECIAL_VMS: readonly { name: string; special: NonNullable<VmSpecial>; cpu
 export function buildVms(scale: number, withSpecial: boolean): VmDef[] {
   const rng = Rng.derive('cluster', `vms-${scale}`);
   const out: VmDef[] = [];
-  const width = scale >= 50 ? 5 : scale > 4 ? 3 : 2;
   const mk = (name: string, cpu: number, mem: number, disk: number, image: string, special: VmSpecial): VmDef => {
     const day = rng.int(1, 28);
     return {
@@ -224,7 +223,7 @@ export function buildVms(scale: number, withSpecial: boolean): VmDef[] {
     };
   };
   for (const f of VM_FAMILIES) {
-    for (let i = 1; i <= f.count * scale; i++) out.push(mk(`${f.prefix}-${String(i).padStart(width, '0')}`, f.cpu, f.mem, f.disk, f.image, null));
+    for (let i = 1; i <= f.count * scale; i++) out.push(mk(`${f.prefix}-${String(i).padStart(2, '0')}`, f.cpu, f.mem, f.disk, f.image, null));
   }
   if (withSpecial) for (const s of SPECIAL_VMS) out.push(mk(s.name, s.cpu, s.mem, s.disk, s.image, s.special));
   return out;

@@ -18,8 +18,9 @@ import type { NodeState } from './world.js';
 /** How far back node background noise reaches (files are copied, journals are `tail -c 10m`). */
 const NOISE_SPAN = 30 * US_PER_H;
 
-const lines = (ls: Iterable<Line>): Content => () => textChunks((function* () {
-  for (const l of ls) yield l.text;
+/** File content from lines computed only when the file is written. */
+const lines = (make: () => Iterable<Line>): Content => () => textChunks((function* () {
+  for (const l of make()) yield l.text;
 })());
 
 function releaseYaml(rel: ReleaseInfo): string {
@@ -68,11 +69,11 @@ function configFiles(played: Played, node: string): Map<string, string> {
 }
 
 /** `journalctl -b all -u <unit>`: boots separated by `-- Boot <id> --`; an empty unit says `-- No entries --`. */
-function journalWithBoots(n: NodeState, scripted: readonly Line[], noise: Iterable<Line>, to: Micros): Content {
+function journalWithBoots(n: NodeState, scripted: readonly Line[], noise: () => Iterable<Line>, to: Micros): Content {
   return () => textChunks((function* () {
     let any = false;
     let boot = -1;
-    for (const l of mergeLines([sortedLines(scripted.filter((x) => x.t < to)), noise])) {
+    for (const l of mergeLines([sortedLines(scripted.filter((x) => x.t < to)), noise()])) {
       const b = n.boots.findIndex((x) => x.start - 90 * US_PER_S <= l.t && (x.end === null || l.t < x.end));
       if (b > boot && boot >= 0) yield `-- Boot ${n.boots[b].bootId} --`;
       boot = Math.max(boot, b);
@@ -85,7 +86,7 @@ function journalWithBoots(n: NodeState, scripted: readonly Line[], noise: Iterab
 
 function kernelBootLog(n: NodeState, boot: number): Content {
   const b = n.boots[boot];
-  return lines(sortedLines(n.kernel.filter((l) => l.t >= b.start && (b.end === null || l.t < b.end))));
+  return lines(() => sortedLines(n.kernel.filter((l) => l.t >= b.start && (b.end === null || l.t < b.end))));
 }
 
 function imagesTable(played: Played, node: string): Content {
@@ -104,7 +105,7 @@ function imagesTable(played: Played, node: string): Content {
 }
 
 function consoleLog(n: NodeState): Content {
-  return lines(n.boots.flatMap((b) => [
+  return lines(() => n.boots.flatMap((b) => [
     { t: b.start + 38 * US_PER_S, text: logrusLine(b.start + 38 * US_PER_S + n.skew, 'info', 'Harvester console starting') },
     { t: b.start + 39 * US_PER_S, text: logrusLine(b.start + 39 * US_PER_S + n.skew, 'info', `Management interface: mgmt-br, address ${n.def.ip}/24`) },
     { t: b.start + 95 * US_PER_S, text: logrusLine(b.start + 95 * US_PER_S + n.skew, 'info', `Harvester management URL: https://${CLUSTER_VIP}`) },
@@ -117,12 +118,13 @@ function iscsidSessions(played: Played, node: string, from: Micros, to: Micros):
   const n = w.node(node);
   const pid = (t: Micros): number => w.proc(node, 'iscsid', t).pid;
   const out: Line[] = [];
+  const ims = w.pods.filter((x) => x.kind === 'instance-manager' && x.node === node);
   let conn = 1;
   for (const p of w.pods) {
     if (p.kind !== 'vm' || p.node !== node) continue;
     const vm = w.vms.get(p.ownerName!);
     if (!vm) continue;
-    const portal = w.livePods(p.createdAt, (x) => x.kind === 'instance-manager' && x.node === node)[0]?.ip ?? n.def.ip;
+    const portal = ims.find((x) => x.createdAt <= p.createdAt && (x.deletedAt === null || x.deletedAt > p.createdAt))?.ip ?? n.def.ip;
     const target = `iqn.2019-10.io.longhorn:${vm.def.volume}`;
     const c = conn++;
     const at = p.createdAt + 2 * US_PER_S;
@@ -148,14 +150,14 @@ export function nodeTree(played: Played, node: string): Tree {
   const current = n.boots.length - 1;
   files.set('logs/kernel.log', { kind: 'file', content: kernelBootLog(n, current) });
   for (let i = 1; i <= 2 && current - i >= 0; i++) files.set(`logs/kernel.log.${i}`, { kind: 'file', content: kernelBootLog(n, current - i) });
-  files.set('logs/rke2-server.log', { kind: 'file', content: journalWithBoots(n, n.journal['rke2-server'], rke2Noise(ctx(), from, to), to) });
-  files.set('logs/rke2-agent.log', { kind: 'file', content: journalWithBoots(n, n.journal['rke2-agent'], [], to) });
-  files.set('logs/rancherd.log', { kind: 'file', content: journalWithBoots(n, n.journal.rancherd, [], to) });
-  files.set('logs/rancher-system-agent.log', { kind: 'file', content: journalWithBoots(n, n.journal['rancher-system-agent'], agentNoise(ctx(), from, to), to) });
-  files.set('logs/wicked.log', { kind: 'file', content: journalWithBoots(n, n.journal.wicked, [], to) });
-  files.set('logs/iscsid.log', { kind: 'file', content: journalWithBoots(n, n.journal.iscsid, iscsidSessions(played, node, from, to), to) });
-  files.set('logs/kubelet.log', { kind: 'file', content: lines(mergeLines([window(sortedLines(n.kubelet), from, to), kubeletNoise(ctx(), from, to)])) });
-  files.set('logs/containerd.log', { kind: 'file', content: lines(mergeLines([window(sortedLines(n.containerd), from, to), sortedLines(containerdNoise(ctx(), from, to))])) });
+  files.set('logs/rke2-server.log', { kind: 'file', content: journalWithBoots(n, n.journal['rke2-server'], () => rke2Noise(ctx(), from, to), to) });
+  files.set('logs/rke2-agent.log', { kind: 'file', content: journalWithBoots(n, n.journal['rke2-agent'], () => [], to) });
+  files.set('logs/rancherd.log', { kind: 'file', content: journalWithBoots(n, n.journal.rancherd, () => [], to) });
+  files.set('logs/rancher-system-agent.log', { kind: 'file', content: journalWithBoots(n, n.journal['rancher-system-agent'], () => agentNoise(ctx(), from, to), to) });
+  files.set('logs/wicked.log', { kind: 'file', content: journalWithBoots(n, n.journal.wicked, () => [], to) });
+  files.set('logs/iscsid.log', { kind: 'file', content: journalWithBoots(n, n.journal.iscsid, () => iscsidSessions(played, node, from, to), to) });
+  files.set('logs/kubelet.log', { kind: 'file', content: lines(() => mergeLines([window(sortedLines(n.kubelet), from, to), kubeletNoise(ctx(), from, to)])) });
+  files.set('logs/containerd.log', { kind: 'file', content: lines(() => mergeLines([window(sortedLines(n.containerd), from, to), sortedLines(containerdNoise(ctx(), from, to))])) });
   files.set('logs/console.log', { kind: 'file', content: consoleLog(n) });
   files.set('logs/containerd-images.log', { kind: 'file', content: imagesTable(played, node) });
   return { root: node, mtime: to + 40 * US_PER_S, entries: treeEntries(files, rng) as TreeEntry[] };

@@ -49,7 +49,13 @@ const kl = (t: Micros, level: 'I' | 'W' | 'E', tid: number, src: string, msg: st
 const kvh = (t: Micros, component: string, pos: string, msg: string, extra: Record<string, string> = {}): string =>
   kubevirtLine(t, { component, level: 'info', msg, pos, ...extra });
 const pick = <T>(ctx: NoiseCtx, xs: readonly T[]): T => ctx.rng.pick(xs);
-const vmNames = (ctx: NoiseCtx, t: Micros): string[] => ctx.w.livePods(t, (p) => p.kind === 'vm' && p.node === ctx.pod.node).map((p) => p.ownerName!);
+/** VMs whose launcher runs on the context pod's node at `t` (the node's launchers are looked up once). */
+const launchersCache = new WeakMap<NoiseCtx, Pod[]>();
+function vmNames(ctx: NoiseCtx, t: Micros): string[] {
+  let pods = launchersCache.get(ctx);
+  if (!pods) launchersCache.set(ctx, (pods = ctx.w.pods.filter((p) => p.kind === 'vm' && p.node === ctx.pod.node)));
+  return pods.filter((p) => p.createdAt <= t && (p.deletedAt === null || p.deletedAt > t)).map((p) => p.ownerName!);
+}
 
 const wranglerStart = (kinds: readonly string[]) => (t: Micros): [Micros, string][] =>
   kinds.map((k, i) => [i * 1200, lr(t + i * 1200, 'info', `Starting ${k} controller`)] as [Micros, string]);
@@ -210,7 +216,8 @@ export function containerNoise(ctx: NoiseCtx, runStart: Micros, from: Micros, to
       periodic({
         from: start,
         to,
-        every: Math.max(Math.floor(r.every / ctx.scale), 50_000),
+        // More VMs already mean more launchers; only the shared components get denser with the scale.
+        every: Math.max(Math.floor(r.every / (ctx.pod.kind === 'vm' ? 1 : ctx.scale)), 50_000),
         rng: Rng.derive(`${ctx.rng.next()}`, `${i}`),
         make: (t, tick) => {
           const out = r.make(t, ctx, tick);
@@ -294,27 +301,28 @@ export function rke2Noise(ctx: NodeNoiseCtx, from: Micros, to: Micros): Iterable
 /** kubelet routine klog lines for the pods on the node. */
 export function kubeletNoise(ctx: NodeNoiseCtx, from: Micros, to: Micros): Iterable<Line> {
   const n = ctx.w.node(ctx.node);
+  const candidates = ctx.w.pods.filter((p) => p.node === ctx.node && p.createdAt < to && (p.deletedAt === null || p.deletedAt > from));
   const sources = n.procs.kubelet.map((run) =>
     periodic({
       from: Math.max(from, run.start + 1 * MIN),
       to: Math.min(to, run.end ?? to),
       every: Math.max(Math.floor((40 * S) / ctx.scale), 20_000),
       rng: Rng.derive(`${ctx.rng.next()}`, 'kubelet'),
-      make: (t, tick) => {
+      make: (t) => {
         const stamp = t + n.skew;
-        const pods = ctx.w.livePods(t, (p) => p.node === ctx.node);
-        if (pods.length === 0) return null;
-        const p = pods[tick % pods.length];
+        const p = ctx.rng.pick(candidates);
+        if (!p || p.createdAt > t || (p.deletedAt !== null && p.deletedAt <= t)) return null;
         const ref = `pod="${p.namespace}/${p.name}"`;
+        const roll = ctx.rng.next();
         const line =
-          tick % 5 === 0
+          roll < 0.45
             ? klogLine(stamp, 'I', run.pid, 'kubelet_getters.go:218', `"Pod status updated" ${ref} status="Running"`)
-            : tick % 5 === 1
-              ? klogLine(stamp, 'E', run.pid, 'log.go:32', `"Failed when writing line to log file" err="http2: stream closed" path="/var/log/pods/${p.namespace}_${p.name}_${p.uid}/${p.containers[0].name}/0.log"`)
-              : tick % 5 === 2
+            : roll < 0.65
+              ? klogLine(stamp, 'I', run.pid, 'scope.go:117', `"RemoveContainer" containerID="${ctx.rng.hex(64)}"`)
+              : roll < 0.8
                 ? klogLine(stamp, 'W', run.pid, 'warnings.go:70', 'unknown field "spec.template.spec.containers[0].resources.claims"')
-                : tick % 5 === 3
-                  ? klogLine(stamp, 'I', run.pid, 'scope.go:117', `"RemoveContainer" containerID="${ctx.rng.hex(64)}"`)
+                : roll < 0.93
+                  ? klogLine(stamp, 'E', run.pid, 'log.go:32', `"Failed when writing line to log file" err="http2: stream closed" path="/var/log/pods/${p.namespace}_${p.name}_${p.uid}/${p.containers[0].name}/0.log"`)
                   : klogLine(stamp, 'I', run.pid, 'prober.go:107', `"Probe failed" probeType="Readiness" ${ref} podUID="${p.uid}" containerName="${p.containers[0].name}" probeResult="failure" output="Get \\"http://${p.ip}:8080/healthz\\": context deadline exceeded"`);
         return [[0, line]];
       },

@@ -24,7 +24,22 @@ export interface ResourceFile {
   apiVersion: string;
   kind: string;
   customResource: boolean;
-  items: Obj[];
+  /** Built one at a time while the file is written, so large scales never hold all objects at once. */
+  items: () => Iterable<Obj>;
+}
+
+interface ItemSource {
+  count: number;
+  items: () => Iterable<Obj>;
+}
+
+function lazy<T>(src: readonly T[], build: (x: T, i: number) => Obj): ItemSource {
+  return {
+    count: src.length,
+    items: function* () {
+      for (let i = 0; i < src.length; i++) yield build(src[i], i);
+    },
+  };
 }
 
 const meta = (name: string, namespace: string | null, uid: string, created: Micros, extra: Obj = {}): Obj => ({
@@ -266,7 +281,7 @@ function vmiObject(vm: VmState, played: Played): Obj | null {
   if (!run) return null;
   const seg = run.segments[run.segments.length - 1];
   const d = vm.def;
-  const lastMig = [...played.w.migrations].reverse().find((m) => m.vm === d.name && m.start >= run.createdAt);
+  const lastMig = [...played.w.migrationsOf(d.name)].reverse().find((m) => m.start >= run.createdAt);
   const launcher = images(RELEASE_TO).virtLauncher;
   return {
     metadata: meta(d.name, d.namespace, run.vmiUid, run.createdAt, {
@@ -528,15 +543,17 @@ interface VolumeInfo {
   sizeGi: number;
   node: string | null;
   workload: string | null;
+  pod: string | null;
 }
 
 function volumeInfos(played: Played): VolumeInfo[] {
   const w = played.w;
-  const vms: VolumeInfo[] = [...w.vms.values()].map((vm) => ({ name: vm.def.volume, pvc: vm.def.pvc, namespace: vm.def.namespace, sizeGi: vm.def.diskGi, node: w.vmNode(vm), workload: w.currentRun(vm) ? vm.def.name : null }));
+  const livePodOf = new Map(w.livePods(played.bundleCreatedAt, (p) => p.kind === 'vm').map((p) => [p.ownerName!, p.name]));
+  const vms: VolumeInfo[] = [...w.vms.values()].map((vm) => ({ name: vm.def.volume, pvc: vm.def.pvc, namespace: vm.def.namespace, sizeGi: vm.def.diskGi, node: w.vmNode(vm), workload: w.currentRun(vm) ? vm.def.name : null, pod: livePodOf.get(vm.def.name) ?? null }));
   const prom = w.livePods(played.bundleCreatedAt, (p) => p.namespace === 'cattle-monitoring-system');
   const sys = played.systemVolumes.map((v) => {
     const owner = prom.find((p) => v.pvc.endsWith(p.name) || (v.pvc === 'rancher-monitoring-grafana' && p.workload === 'rancher-monitoring-grafana'));
-    return { name: v.name, pvc: v.pvc, namespace: v.namespace, sizeGi: v.sizeGi, node: owner?.node ?? null, workload: owner?.name ?? null };
+    return { name: v.name, pvc: v.pvc, namespace: v.namespace, sizeGi: v.sizeGi, node: owner?.node ?? null, workload: owner?.name ?? null, pod: owner?.name ?? null };
   });
   return [...vms, ...sys];
 }
@@ -576,7 +593,7 @@ function longhornVolume(played: Played, v: VolumeInfo): Obj {
       expansionRequired: false,
       frontendDisabled: false,
       isStandby: false,
-      kubernetesStatus: { lastPVCRefAt: '', lastPodRefAt: attached ? '' : rfc3339(played.bundleCreatedAt - 2 * US_PER_H), namespace: v.namespace, pvName: v.name, pvStatus: 'Bound', pvcName: v.pvc, workloadsStatus: v.workload ? [{ podName: played.w.livePods(played.bundleCreatedAt, (p) => p.node === v.node && (p.ownerName === v.workload || p.name === v.workload))[0]?.name ?? v.workload, podStatus: 'Running', workloadName: v.workload, workloadType: v.namespace === 'default' ? 'VirtualMachineInstance' : 'StatefulSet' }] : null },
+      kubernetesStatus: { lastPVCRefAt: '', lastPodRefAt: attached ? '' : rfc3339(played.bundleCreatedAt - 2 * US_PER_H), namespace: v.namespace, pvName: v.name, pvStatus: 'Bound', pvcName: v.pvc, workloadsStatus: v.workload ? [{ podName: v.pod ?? v.workload, podStatus: 'Running', workloadName: v.workload, workloadType: v.namespace === 'default' ? 'VirtualMachineInstance' : 'StatefulSet' }] : null },
       lastBackup: '',
       lastBackupAt: '',
       lastDegradedAt: lastDegraded(played, v.name),
@@ -604,8 +621,9 @@ export function resourceFiles(played: Played): ResourceFile[] {
   const w = played.w;
   const at = played.bundleCreatedAt;
   const files: ResourceFile[] = [];
-  const add = (path: string, apiVersion: string, kind: string, customResource: boolean, items: Obj[]): void => {
-    if (items.length) files.push({ path, apiVersion, kind, customResource, items });
+  const add = (path: string, apiVersion: string, kind: string, customResource: boolean, items: Obj[] | ItemSource): void => {
+    const src = Array.isArray(items) ? { count: items.length, items: () => items } : items;
+    if (src.count) files.push({ path, apiVersion, kind, customResource, items: src.items });
   };
   const ns = (namespace: string, gv: string, resource: string): string => `namespaced/${namespace}/${gv}/${resource}.yaml`;
 
@@ -616,7 +634,7 @@ export function resourceFiles(played: Played): ResourceFile[] {
     status: { phase: 'Active' },
   })));
   const vols = volumeInfos(played);
-  add('cluster/v1/persistentvolumes.yaml', 'v1', 'PersistentVolume', false, vols.map((v) => ({
+  add('cluster/v1/persistentvolumes.yaml', 'v1', 'PersistentVolume', false, lazy(vols, (v) => ({
     metadata: meta(v.name, null, Rng.derive('pv', v.name).uuid(), Date.parse('2025-03-02T10:00:00Z') * 1000, { annotations: { 'longhorn.io/volume-scheduling-error': '', 'pv.kubernetes.io/provisioned-by': 'driver.longhorn.io', 'volume.kubernetes.io/provisioner-deletion-secret-name': '', 'volume.kubernetes.io/provisioner-deletion-secret-namespace': '' }, finalizers: ['kubernetes.io/pv-protection', 'external-attacher/driver-longhorn-io'] }),
     spec: { accessModes: [v.namespace === 'default' ? 'ReadWriteMany' : 'ReadWriteOnce'], capacity: { storage: `${v.sizeGi}Gi` }, claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: v.pvc, namespace: v.namespace, resourceVersion: rv(at - 30 * 24 * US_PER_H), uid: Rng.derive('pvc', v.name).uuid() }, csi: { driver: 'driver.longhorn.io', fsType: 'ext4', volumeAttributes: { dataEngine: 'v1', dataLocality: 'disabled', disableRevisionCounter: 'true', fromBackup: '', fsType: 'ext4', migratable: v.namespace === 'default' ? 'true' : 'false', numberOfReplicas: '3', staleReplicaTimeout: '30', unmapMarkSnapChainRemoved: 'ignored' }, volumeHandle: v.name }, persistentVolumeReclaimPolicy: 'Delete', storageClassName: v.namespace === 'default' ? 'longhorn-image-ubuntu-2404' : 'harvester-longhorn', volumeMode: v.namespace === 'default' ? 'Block' : 'Filesystem' },
     status: { lastPhaseTransitionTime: rfc3339(Date.parse('2025-03-02T10:00:05Z') * 1000), phase: 'Bound' },
@@ -654,14 +672,14 @@ export function resourceFiles(played: Played): ResourceFile[] {
   for (const p of live) (byNs.get(p.namespace) ?? byNs.set(p.namespace, []).get(p.namespace)!).push(p);
   for (const [namespace, pods] of [...byNs.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     pods.sort((a, b) => (a.name < b.name ? -1 : 1));
-    add(ns(namespace, 'v1', 'pods'), 'v1', 'Pod', false, pods.map((p) => podObject(p, at, p.kind === 'vm' ? w.vm(p.ownerName!) : null)));
+    add(ns(namespace, 'v1', 'pods'), 'v1', 'Pod', false, lazy(pods, (p) => podObject(p, at, p.kind === 'vm' ? w.vm(p.ownerName!) : null)));
   }
   const evWindowStart = Math.min(played.story.rec.createdAt - 30 * US_PER_MIN, at - US_PER_H);
   const events = w.events.filter((e) => e.last >= evWindowStart && e.first <= at);
   for (const namespace of COLLECTED_NAMESPACES) {
     const evs = events.filter((e) => e.namespace === namespace).sort((a, b) => a.first - b.first);
-    add(ns(namespace, 'v1', 'events'), 'v1', 'Event', false, evs.map((e, i) => coreEvent(e, i)));
-    add(ns(namespace, 'events.k8s.io/v1', 'events'), 'events.k8s.io/v1', 'Event', false, evs.map((e, i) => newEvent(e, i)));
+    add(ns(namespace, 'v1', 'events'), 'v1', 'Event', false, lazy(evs, (e, i) => coreEvent(e, i)));
+    add(ns(namespace, 'events.k8s.io/v1', 'events'), 'events.k8s.io/v1', 'Event', false, lazy(evs, (e, i) => newEvent(e, i)));
   }
 
   // Harvester upgrade objects.
@@ -674,10 +692,10 @@ export function resourceFiles(played: Played): ResourceFile[] {
 
   // VMs.
   const vms = [...w.vms.values()].sort((a, b) => (a.def.name < b.def.name ? -1 : 1));
-  add(ns('default', 'kubevirt.io/v1', 'virtualmachines'), 'kubevirt.io/v1', 'VirtualMachine', true, vms.map((v) => vmObject(v, played)));
-  add(ns('default', 'kubevirt.io/v1', 'virtualmachineinstances'), 'kubevirt.io/v1', 'VirtualMachineInstance', true, vms.map((v) => vmiObject(v, played)).filter((x): x is Obj => x !== null));
+  add(ns('default', 'kubevirt.io/v1', 'virtualmachines'), 'kubevirt.io/v1', 'VirtualMachine', true, lazy(vms, (v) => vmObject(v, played)));
+  add(ns('default', 'kubevirt.io/v1', 'virtualmachineinstances'), 'kubevirt.io/v1', 'VirtualMachineInstance', true, lazy(vms.filter((v) => w.currentRun(v) !== null), (v) => vmiObject(v, played)!));
   const migs = w.migrations.filter((m) => m.start <= at && m.start >= at - 24 * US_PER_H).sort((a, b) => (a.name < b.name ? -1 : 1));
-  add(ns('default', 'kubevirt.io/v1', 'virtualmachineinstancemigrations'), 'kubevirt.io/v1', 'VirtualMachineInstanceMigration', true, migs.map((m) => ({
+  add(ns('default', 'kubevirt.io/v1', 'virtualmachineinstancemigrations'), 'kubevirt.io/v1', 'VirtualMachineInstanceMigration', true, lazy(migs, (m) => ({
     metadata: meta(m.name, 'default', m.uid, m.start, {
       annotations: { 'kubevirt.io/evacuationMigration': m.source, 'kubevirt.io/latest-observed-api-version': 'v1', 'kubevirt.io/storage-observed-api-version': 'v1' },
       generateName: 'kubevirt-evacuation-',
@@ -699,13 +717,13 @@ export function resourceFiles(played: Played): ResourceFile[] {
       ],
     },
   })));
-  add(ns('default', 'v1', 'persistentvolumeclaims'), 'v1', 'PersistentVolumeClaim', false, vols.filter((v) => v.namespace === 'default').map((v) => ({
+  add(ns('default', 'v1', 'persistentvolumeclaims'), 'v1', 'PersistentVolumeClaim', false, lazy(vols.filter((v) => v.namespace === 'default'), (v) => ({
     metadata: meta(v.pvc, 'default', Rng.derive('pvc', v.name).uuid(), Date.parse('2025-03-02T10:00:00Z') * 1000, { annotations: { 'harvesterhci.io/imageId': 'default/image-ubuntu-2404', 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes', 'volume.beta.kubernetes.io/storage-provisioner': 'driver.longhorn.io', 'volume.kubernetes.io/storage-provisioner': 'driver.longhorn.io' }, finalizers: ['kubernetes.io/pvc-protection'] }),
     spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: `${v.sizeGi}Gi` } }, storageClassName: 'longhorn-image-ubuntu-2404', volumeMode: 'Block', volumeName: v.name },
     status: { accessModes: ['ReadWriteMany'], capacity: { storage: `${v.sizeGi}Gi` }, phase: 'Bound' },
   })));
   const runningVms = vms.filter((v) => w.currentRun(v));
-  add(ns('default', 'policy/v1', 'poddisruptionbudgets'), 'policy/v1', 'PodDisruptionBudget', false, runningVms.map((v) => {
+  add(ns('default', 'policy/v1', 'poddisruptionbudgets'), 'policy/v1', 'PodDisruptionBudget', false, lazy(runningVms, (v) => {
     const run = w.currentRun(v)!;
     const name = `kubevirt-disruption-budget-${Rng.derive('pdb', run.vmiUid).kube(5)}`;
     return {
@@ -716,7 +734,7 @@ export function resourceFiles(played: Played): ResourceFile[] {
   }));
 
   // Longhorn.
-  add(ns('longhorn-system', 'longhorn.io/v1beta2', 'volumes'), 'longhorn.io/v1beta2', 'Volume', true, vols.sort((a, b) => (a.name < b.name ? -1 : 1)).map((v) => longhornVolume(played, v)));
+  add(ns('longhorn-system', 'longhorn.io/v1beta2', 'volumes'), 'longhorn.io/v1beta2', 'Volume', true, lazy(vols.sort((a, b) => (a.name < b.name ? -1 : 1)), (v) => longhornVolume(played, v)));
   const ims = live.filter((p) => p.kind === 'instance-manager').sort((a, b) => (a.name < b.name ? -1 : 1));
   add(ns('longhorn-system', 'longhorn.io/v1beta2', 'instancemanagers'), 'longhorn.io/v1beta2', 'InstanceManager', true, ims.map((p) => ({
     metadata: meta(p.name, 'longhorn-system', Rng.derive('im', p.name).uuid(), p.createdAt, { finalizers: ['longhorn.io'], generation: 1, labels: { 'longhorn.io/component': 'instance-manager', 'longhorn.io/data-engine': 'v1', 'longhorn.io/instance-manager-image': `imi-${Rng.derive('imi', 'v1.8.1').hex(8)}`, 'longhorn.io/instance-manager-type': 'aio', 'longhorn.io/managed-by': 'longhorn-manager', 'longhorn.io/node': p.node } }),
@@ -724,7 +742,7 @@ export function resourceFiles(played: Played): ResourceFile[] {
     status: { apiMinVersion: 1, apiVersion: 4, currentState: 'running', dataEngineStatus: { v2: { cpuMask: '' } }, instanceEngines: engineStatus(played, vols, p.node), instanceReplicas: replicaStatus(vols, p.node), ip: p.ip, ownerID: p.node, proxyApiMinVersion: 1, proxyApiVersion: 6 },
   })));
   add(ns('longhorn-system', 'longhorn.io/v1beta2', 'engines'), 'longhorn.io/v1beta2', 'Engine', true, engines(played, vols));
-  add(ns('longhorn-system', 'longhorn.io/v1beta2', 'replicas'), 'longhorn.io/v1beta2', 'Replica', true, vols.flatMap((v) => NODES.map((n) => {
+  add(ns('longhorn-system', 'longhorn.io/v1beta2', 'replicas'), 'longhorn.io/v1beta2', 'Replica', true, lazy(vols.flatMap((v) => NODES.map((n) => [v, n] as const)), ([v, n]) => {
     const name = replicaName(v.name, n.name);
     const down = robustness(played, v.name, v.node !== null) === 'degraded' && replicaFailedOn(played, v.name) === n.name;
     return {
@@ -732,7 +750,7 @@ export function resourceFiles(played: Played): ResourceFile[] {
       spec: { active: true, dataEngine: 'v1', dataDirectoryName: `${v.name}-${Rng.derive('dir', name).hex(8)}`, desireState: v.node ? 'running' : 'stopped', diskID: Rng.derive('disk', n.name).uuid(), diskPath: '/var/lib/harvester/defaultdisk', engineName: `${v.name}-e-0`, failedAt: down ? rfc3339(played.bundleCreatedAt - 2 * US_PER_H) : '', hardNodeAffinity: '', healthyAt: rfc3339(Date.parse('2025-06-14T11:40:00Z') * 1000), image: images(RELEASE_TO).longhornEngine, nodeID: n.name, rebuildRetryCount: down ? 3 : 0, revisionCounterDisabled: true, volumeName: v.name, volumeSize: String(v.sizeGi * 1024 ** 3) },
       status: { currentImage: images(RELEASE_TO).longhornEngine, currentState: v.node ? (down ? 'error' : 'running') : 'stopped', instanceManagerName: ims.find((i) => i.node === n.name)?.name ?? '', ip: v.node ? ims.find((i) => i.node === n.name)?.ip ?? '' : '', ownerID: n.name, port: v.node ? 10000 + (name.charCodeAt(name.length - 1) % 60) * 20 : 0, started: v.node !== null && !down, storageIP: '' },
     };
-  })));
+  }));
   add(ns('longhorn-system', 'longhorn.io/v1beta2', 'nodes'), 'longhorn.io/v1beta2', 'Node', true, NODES.map((n) => ({
     metadata: meta(n.name, 'longhorn-system', Rng.derive('lhnode', n.name).uuid(), Date.parse('2024-10-28T09:30:00Z') * 1000, { finalizers: ['longhorn.io'], generation: 5 }),
     spec: { allowScheduling: true, disks: { 'default-disk-1cbd8e5d5e44a1a1': { allowScheduling: true, diskDriver: '', diskType: 'filesystem', evictionRequested: false, path: '/var/lib/harvester/defaultdisk', storageReserved: 0, tags: [] } }, evictionRequested: false, instanceManagerCPURequest: 0, name: n.name, tags: [] },
@@ -743,7 +761,7 @@ export function resourceFiles(played: Played): ResourceFile[] {
     status: { applied: true },
     value,
   })));
-  add(ns('longhorn-system', 'policy/v1', 'poddisruptionbudgets'), 'policy/v1', 'PodDisruptionBudget', false, ims.filter((p) => !(played.story.rec.pdbRemoved.has(p.node) && w.node(p.node).cordoned && false)).map((p) => ({
+  add(ns('longhorn-system', 'policy/v1', 'poddisruptionbudgets'), 'policy/v1', 'PodDisruptionBudget', false, ims.map((p) => ({
     metadata: meta(p.name, 'longhorn-system', Rng.derive('impdb', p.name).uuid(), p.createdAt + 20 * US_PER_S, { generation: 1, ownerReferences: [{ apiVersion: 'longhorn.io/v1beta2', blockOwnerDeletion: true, controller: true, kind: 'InstanceManager', name: p.name, uid: Rng.derive('im', p.name).uuid() }] }),
     spec: { minAvailable: 1, selector: { matchLabels: { 'longhorn.io/component': 'instance-manager', 'longhorn.io/data-engine': 'v1', 'longhorn.io/instance-manager-image': `imi-${Rng.derive('imi', 'v1.8.1').hex(8)}`, 'longhorn.io/instance-manager-type': 'aio', 'longhorn.io/managed-by': 'longhorn-manager', 'longhorn.io/node': p.node } } },
     status: { conditions: [{ lastTransitionTime: rfc3339(p.createdAt + 25 * US_PER_S), message: '', observedGeneration: 1, reason: 'InsufficientPods', status: 'False', type: 'DisruptionAllowed' }], currentHealthy: 1, desiredHealthy: 1, disruptionsAllowed: 0, expectedPods: 1, observedGeneration: 1 },
@@ -776,10 +794,10 @@ function replicaFailedOn(played: Played, vol: string): string {
   return played.facts.drainBlocked?.node ?? NODES[vol.charCodeAt(4) % 3].name;
 }
 
-function engines(played: Played, vols: VolumeInfo[]): Obj[] {
+function engines(played: Played, vols: VolumeInfo[]): ItemSource {
   const stuck = played.facts.drainBlocked;
   const stillStuck = stuck && stuck.to === null;
-  return vols.filter((v) => v.node || (stillStuck && stuck.engine.startsWith(v.name))).map((v) => {
+  return lazy(vols.filter((v) => v.node || (stillStuck && stuck.engine.startsWith(v.name))), (v) => {
     const name = `${v.name}-e-0`;
     const node = stillStuck && stuck.engine === name ? stuck.node : v.node!;
     return {

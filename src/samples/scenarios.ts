@@ -83,13 +83,12 @@ function systemVolumes(seed: string): Played['systemVolumes'] {
 /** Regular VMs spread 4:4:3 over the nodes; the non-migratable ones on their own node. */
 const spread = (def: VmDef, i: number): string => def.special?.node ?? NODES[[0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2][i % 11]].name;
 
-function setup(name: ScenarioName, seed: string, collectedAt: Micros, vms: VmDef[], skewed: boolean): { w: World; boot: Bootstrap } {
+function setup(seed: string, collectedAt: Micros, vms: VmDef[], skewed: boolean, scale: number): { w: World; boot: Bootstrap } {
   const w = new World(seed, NODES, collectedAt, RELEASE_FROM);
   if (skewed) w.node('harvester-02').skew = 4 * S;
   const bootAt = { 'harvester-01': T('06:12:40').valueOf() - 18 * 24 * 3600 * S, 'harvester-02': T('06:31:05') - 18 * 24 * 3600 * S, 'harvester-03': T('06:49:52') - 18 * 24 * 3600 * S };
-  const boot = bootstrapCluster(w, RELEASE_FROM, bootAt, vms, { vmNode: spread, vmStartedAt: bootAt['harvester-03'] + 40 * MIN }, kernelBoot);
+  const boot = bootstrapCluster(w, RELEASE_FROM, bootAt, vms, { vmNode: spread, vmStartedAt: bootAt['harvester-03'] + 40 * MIN }, kernelBoot, scale);
   w.prefer('prometheus-rancher-monitoring-prometheus', ['harvester-03', 'harvester-01']);
-  void name;
   return { w, boot };
 }
 
@@ -118,11 +117,14 @@ function prelude(story: UpgradeStory): void {
   story.startNodePhase(T('09:31:46'));
 }
 
+/** Migrations are spaced so a node empties in the same time at any scale (more VMs migrate in parallel). */
+const migrateStep = (story: UpgradeStory): Micros => Math.max(Math.floor((16 * S) / story.boot.scale), 20_000);
+
 const allVolumes = (w: World, extra: Played['systemVolumes']): string[] => [...[...w.vms.values()].map((v) => v.def.volume), ...extra.map((x) => x.name)];
 
 /** A node upgraded the right way: pre-drain, drain (PDB clears in seconds), plan, post-drain, reboot. */
 function properNode(story: UpgradeStory, node: string, start: Micros, volumes: string[], opts: { healthyAt?: Micros; unhealthyVolume?: string; blockedFor?: Micros } = {}): Micros {
-  const preEnd = story.preDrain(node, start, { healthyAt: opts.healthyAt ?? start, unhealthyVolume: opts.unhealthyVolume, migrateStep: 16 * S });
+  const preEnd = story.preDrain(node, start, { healthyAt: opts.healthyAt ?? start, unhealthyVolume: opts.unhealthyVolume, migrateStep: migrateStep(story) });
   const drainStart = preEnd + 9 * S;
   const drainEnd = story.drain(node, drainStart, { blockedUntil: drainStart + (opts.blockedFor ?? 8 * S) });
   story.replicasDown(drainEnd - 3 * S, drainEnd + 16 * MIN, volumes);
@@ -135,7 +137,7 @@ export function playIncident(scale = 1): Played {
   const seed = `${name}@${scale}`;
   const bundleCreatedAt = T('13:05:12');
   const vmsDef = buildVms(scale, true);
-  const { w, boot } = setup(name, seed, bundleCreatedAt + 28 * S, vmsDef, true);
+  const { w, boot } = setup(seed, bundleCreatedAt + 28 * S, vmsDef, true, scale);
   const facts = emptyFacts();
   const sysVols = systemVolumes(seed);
   const story = new UpgradeStory(boot, 'hvst-upgrade-mzr6k', RELEASE_FROM, RELEASE_TO);
@@ -156,16 +158,15 @@ export function playIncident(scale = 1): Played {
 
   // Node phase: harvester-01 and -02 install the new RKE2 on their own, without a pre-drain.
   for (const [node, at, restartAt] of [['harvester-01', T('09:34:52'), T('09:36:30')], ['harvester-02', T('09:36:31'), T('09:38:40')]] as const) {
-    const stopAt = at + 20 * S;
     const { killed, kubeletAt } = story.outOfBandRke2(node, at, 20 * S);
-    facts.outOfBand.push({ node, rke2StopAt: w.node(node).journal['rke2-server'].find((l) => l.t >= stopAt - 5 * S && l.text.includes('Stopping Rancher Kubernetes Engine'))!.t, kubeletAt });
+    facts.outOfBand.push({ node, rke2StopAt: story.rec.rke2UpgradedAt[node], kubeletAt });
     for (const k of killed) facts.killed.push({ vm: k.def.name, node, at: w.vms.get(k.def.name)!.runs.at(-1)!.end! });
     if (node === 'harvester-01') for (const spec of rke2ChartWorkloads(RELEASE_TO)) w.rollout(spec, kubeletAt + 40 * S);
-    story.restartKilled(killed, restartAt, 6 * S);
+    story.restartKilled(killed, restartAt, Math.max(Math.floor((6 * S) / scale), 20_000));
   }
 
   // harvester-03 the right way — but its drain hangs on the instance-manager PDB for 75 minutes.
-  const preEnd = story.preDrain('harvester-03', T('09:43:10'), { healthyAt: T('09:43:10'), migrateStep: 18 * S });
+  const preEnd = story.preDrain('harvester-03', T('09:43:10'), { healthyAt: T('09:43:10'), migrateStep: migrateStep(story) });
   const stuck = w.migrations.find((m) => m.source === 'harvester-03' && m.start >= T('09:43:10'))!;
   const stuckVm = vm(stuck.vm);
   const engine = `${stuckVm.def.volume}-e-0`;
@@ -191,7 +192,7 @@ export function playIncident(scale = 1): Played {
   // Afterwards: two of the halted VMs started by hand; one VM shut down gracefully.
   startVmsByHand(w, [vm('gpu-ml-01'), vm('license-server-01')], T('12:33:00'), RELEASE_TO);
   facts.startedByHand = ['gpu-ml-01', 'license-server-01'];
-  const web = vm(scale === 1 ? 'web-18' : [...w.vms.keys()].find((k) => k.startsWith('web-'))!);
+  const web = vm('web-18');
   web.runStrategy = 'Halted';
   web.strategyChangedAt = T('12:52:30');
   vmGracefulStop(w, web, T('12:52:30'), 'halted');
@@ -223,7 +224,7 @@ export function playClean(scale = 1): Played {
   const name: ScenarioName = 'upgrade-v1.4.2-to-v1.5.0-clean';
   const seed = `${name}@${scale}`;
   const bundleCreatedAt = T('11:48:31');
-  const { w, boot } = setup(name, seed, bundleCreatedAt + 25 * S, buildVms(scale, false), false);
+  const { w, boot } = setup(seed, bundleCreatedAt + 25 * S, buildVms(scale, false), false, scale);
   const facts = emptyFacts();
   const sysVols = systemVolumes(seed);
   const story = new UpgradeStory(boot, 'hvst-upgrade-b4n9t', RELEASE_FROM, RELEASE_TO);
@@ -260,7 +261,7 @@ export function playStalled(scale = 1): Played {
   const name: ScenarioName = 'upgrade-stalled-pre-drained';
   const seed = `${name}@${scale}`;
   const bundleCreatedAt = T('13:12:47');
-  const { w, boot } = setup(name, seed, bundleCreatedAt + 31 * S, buildVms(scale, false), false);
+  const { w, boot } = setup(seed, bundleCreatedAt + 31 * S, buildVms(scale, false), false, scale);
   const facts = emptyFacts();
   const sysVols = systemVolumes(seed);
   const story = new UpgradeStory(boot, 'hvst-upgrade-q8wfd', RELEASE_FROM, RELEASE_TO);
@@ -271,11 +272,11 @@ export function playStalled(scale = 1): Played {
   const done01 = properNode(story, 'harvester-01', T('09:33:05'), allVolumes(w, sysVols));
   // harvester-02: a volume degrades during its pre-drain migrations and its engine stays on the node.
   const preStart = done01 + 40 * S;
-  const preEnd = story.preDrain('harvester-02', preStart, { healthyAt: preStart + 3 * MIN, migrateStep: 16 * S });
+  const preEnd = story.preDrain('harvester-02', preStart, { healthyAt: preStart + 3 * MIN, migrateStep: migrateStep(story) });
   const bad = w.migrations.filter((m) => m.source === 'harvester-02' && m.start >= preStart)[3];
   const badVm = w.vm(bad.vm);
   const engine = `${badVm.def.volume}-e-0`;
-  story.rec.degraded.push({ volume: badVm.def.volume, from: bad.end + 41 * S, to: null });
+  story.degrade(badVm.def.volume, bad.end + 41 * S, null);
   facts.slowVolume = { volume: badVm.def.volume, vm: badVm.def.name, from: bad.end + 41 * S, to: null };
   const drainStart = preEnd + 9 * S;
   story.drain('harvester-02', drainStart, { blockedUntil: w.collectedAt, engine, stillBlocked: true });

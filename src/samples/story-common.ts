@@ -22,8 +22,11 @@ import { World } from './world.js';
 export const S = US_PER_S;
 export const MIN = US_PER_MIN;
 
-/** Scenario clock: `hh:mm:ss[.ffffff]` on the scenario's day. */
-export const clock = (day: string) => (hms: string): Micros => utc(`${day}T${hms}Z`);
+/**
+ * Scenario clock: `hh:mm:ss` on the scenario's day, plus a fixed sub-second part derived from the text so
+ * scripted lines do not all fall on whole seconds.
+ */
+export const clock = (day: string) => (hms: string): Micros => utc(`${day}T${hms}Z`) + Rng.derive('clock', hms).int(1000, 899_999);
 
 /** Instance manager names are `instance-manager-<32 hex>`, stable per node and engine image. */
 export function imName(node: string, rel: ReleaseInfo): string {
@@ -37,6 +40,7 @@ export interface Bootstrap {
   bootAt: Record<string, Micros>;
   /** Workloads by `<namespace>/<name>`, so scenarios can roll them out later. */
   specs: Map<string, WorkloadSpec>;
+  scale: number;
 }
 
 const sysd = (w: World, node: string, unit: Parameters<World['journal']>[1], t: Micros, msg: string): void =>
@@ -176,6 +180,7 @@ export function bootstrapCluster(
   vms: readonly VmDef[],
   placement: PlacementOptions,
   kernelBoot: (w: World, node: string, t: Micros, rel: ReleaseInfo) => void,
+  scale: number,
 ): Bootstrap {
   const specs = new Map<string, WorkloadSpec>();
   const ready: Record<string, Micros> = {};
@@ -208,9 +213,9 @@ export function bootstrapCluster(
   vms.forEach((def, i) => {
     const vm = w.addVm(def);
     const node = placement.vmNode(def, i);
-    if (node) w.vmStart(vm, node, placement.vmStartedAt + i * 7 * S, launcher);
+    if (node) w.vmStart(vm, node, placement.vmStartedAt + Math.floor((i * 7 * S) / scale), launcher);
   });
-  return { w, rel, bootAt, specs };
+  return { w, rel, bootAt, specs, scale };
 }
 
 /** Live pods of a workload at `t`, in a stable order. */

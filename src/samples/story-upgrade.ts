@@ -48,15 +48,23 @@ export interface UpgradeRec {
   planAnnotations: Record<string, Record<string, string>>;
   /** Times the machine-plan of each node was applied (last-apply-time). */
   planAppliedAt: Record<string, Micros>;
+  /** First `Stopping Rancher Kubernetes Engine v2 (server)...` for the new RKE2 on each node (true time). */
+  rke2UpgradedAt: Record<string, Micros>;
   /** Longhorn volumes that were degraded, and when. */
   degraded: DegradedWindow[];
-  /** Longhorn IM PDB per node removed at collection (node drained, PDB not recreated yet). */
-  pdbRemoved: Set<string>;
   versionCreatedAt: Micros;
   manifestsPod: Pod | null;
 }
 
 const HARVESTER_NS = 'harvester-system';
+
+/** Events the job controller records for a Job and its pod. */
+function jobEvents(w: World, namespace: string, job: string, jobUid: string, pod: Pod, start: Micros, end: Micros | null): void {
+  const ev = (reason: string, message: string, at: Micros): void =>
+    w.event({ namespace, involved: { kind: 'Job', name: job, namespace, uid: jobUid, apiVersion: 'batch/v1' }, reason, message, type: 'Normal', source: { component: 'job-controller' }, first: at });
+  ev('SuccessfulCreate', `Created pod: ${pod.name}`, start);
+  if (end !== null) ev('Completed', 'Job completed', end + 1 * S);
+}
 
 export class UpgradeStory {
   readonly w: World;
@@ -88,8 +96,8 @@ export class UpgradeStory {
       finishedAt: null,
       planAnnotations: Object.fromEntries(NODES.map((n) => [n.name, {}])),
       planAppliedAt: {},
+      rke2UpgradedAt: {},
       degraded: [],
-      pdbRemoved: new Set(),
       versionCreatedAt: 0,
       manifestsPod: null,
     };
@@ -237,7 +245,8 @@ export class UpgradeStory {
     const spec: WorkloadSpec = { namespace: HARVESTER_NS, name, kind: 'job', containers: [{ name: 'apply', image: images(this.to).harvesterUpgrade, profile: 'none' }], labels: { 'harvesterhci.io/upgrade': this.rec.name, 'harvesterhci.io/upgradeComponent': 'manifest' } };
     const pod = this.w.startPod(spec, node, start);
     this.rec.manifestsPod = pod;
-    this.w.job({ namespace: HARVESTER_NS, name, labels: spec.labels!, node, start, end, pod, command: ['upgrade_manifests.sh'], image: spec.containers[0].image });
+    const job = this.w.job({ namespace: HARVESTER_NS, name, labels: spec.labels!, node, start, end, pod, command: ['upgrade_manifests.sh'], image: spec.containers[0].image });
+    jobEvents(this.w, HARVESTER_NS, name, job.uid, pod, start, end);
     const t0 = pod.containers[0].runs[0].start;
     const out = (t: Micros, text: string): void => this.w.log(pod, 'apply', t, text);
     const to = this.to;
@@ -409,6 +418,7 @@ export class UpgradeStory {
   /** RKE2 restart on `node` with the new version: static pods restart, the kubelet comes back. */
   private rke2Restart(node: string, t: Micros): Micros {
     const w = this.w;
+    this.rec.rke2UpgradedAt[node] ??= t;
     const stopped = stopRke2(w, node, t, 6);
     const ready = startRke2(w, node, stopped, this.to, false);
     const kubeletAt = stopped + 3 * S;
@@ -525,9 +535,12 @@ export class UpgradeStory {
       const tgt = targets[i % targets.length];
       vmMigrateLines(w, vm, tgt, migStart + i * opts.migrateStep, 9 + (vm.def.memoryGi % 23), this.to, 'evacuation');
     });
-    const allOut = vms.length ? Math.max(...w.migrations.filter((m) => m.source === node && m.start >= migStart).map((m) => m.end)) + 2 * S : migStart;
+    const ends = vms.map((v) => w.migrationsOf(v.def.name).at(-1)!.end).sort((a, b) => a - b);
+    const allOut = ends.length ? ends[ends.length - 1] + 2 * S : migStart;
+    let done = 0;
     for (let tt = migStart; tt < allOut; tt += 5 * S) {
-      const left = w.migrations.filter((m) => m.source === node && m.start >= migStart && m.end > tt).length + vms.filter((v) => !w.migrations.some((m) => m.vm === v.def.name && m.start >= migStart)).length;
+      while (done < ends.length && ends[done] <= tt) done++;
+      const left = ends.length - done;
       out(tt, `++ kubectl get vmi -A -l kubevirt.io/nodeName=${node} -o json`);
       out(tt + 300_000, `+ vm_count=${left}`);
       out(tt + 300_100, `+ '[' ${left} -eq 0 ']'`);
@@ -547,7 +560,8 @@ export class UpgradeStory {
     out((t += 800_000), '+ exit 0');
     const end = t + 1 * S;
     w.finishPod(pod, end);
-    w.job({ namespace: HARVESTER_NS, name: jobName, labels: spec.labels!, node, start, end, pod, command: ['do_upgrade_node.sh', 'pre-drain'], image: spec.containers[0].image });
+    const job = w.job({ namespace: HARVESTER_NS, name: jobName, labels: spec.labels!, node, start, end, pod, command: ['do_upgrade_node.sh', 'pre-drain'], image: spec.containers[0].image });
+    jobEvents(w, HARVESTER_NS, jobName, job.uid, pod, start, end);
     this.nodeState(node, 'Pre-drained', end + 1 * S);
     pre['harvesterhci.io/pre-hook'] = drainOpts;
     return end;
@@ -612,7 +626,6 @@ export class UpgradeStory {
     const removedAt = (opts.manualImDelete ?? opts.blockedUntil - 2 * S) + 3 * S;
     this.lhm(node, removedAt, 'info', `Removing ${im.name} PDB since Node ${node} is marked unschedulable`, 'controller.(*InstanceManagerController).syncInstanceManagerPDB', 'instance_manager_controller.go:806', [['controller', 'longhorn-instance-manager'], ['node', node]]);
     this.lhm(node, removedAt + 20_000, 'info', `Deleting ${im.name} PDB`, 'controller.(*InstanceManagerController).deleteInstanceManagerPDB', 'instance_manager_controller.go:862', [['controller', 'longhorn-instance-manager'], ['node', node]]);
-    this.rec.pdbRemoved.add(node);
     const done = Math.max(t, removedAt + 3 * S);
     w.log(this.rancherLeader(done), 'rancher', done, `evicting pod longhorn-system/${im.name}`);
     // Without its PDB the instance manager is evicted; Longhorn keeps it running on the cordoned node.
@@ -678,7 +691,8 @@ export class UpgradeStory {
     out(osStart + 170 * S, '+ reboot_if_job_succeed');
     const end = osStart + 172 * S;
     w.finishPod(pod, end);
-    w.job({ namespace: HARVESTER_NS, name: jobName, labels: spec.labels!, node, start, end, pod, command: ['do_upgrade_node.sh', 'post-drain'], image: spec.containers[0].image });
+    const job = w.job({ namespace: HARVESTER_NS, name: jobName, labels: spec.labels!, node, start, end, pod, command: ['do_upgrade_node.sh', 'post-drain'], image: spec.containers[0].image });
+    jobEvents(w, HARVESTER_NS, jobName, job.uid, pod, start, end);
     this.nodeState(node, 'Waiting Reboot', end + 1 * S);
     // upgrade-reboot.service reboots the host 10 s after the container exited.
     const down = end + 10 * S;
@@ -724,10 +738,16 @@ export class UpgradeStory {
 
   /** Every volume with a replica on the node degrades while its instance manager is gone; `slow` ones recover later. */
   replicasDown(from: Micros, backAt: Micros, volumes: readonly string[], slow: Record<string, Micros> = {}): void {
-    for (const vol of volumes) {
-      const to = slow[vol] ?? backAt + this.rng.int(40, 420) * S;
-      this.rec.degraded.push({ volume: vol, from: from + this.rng.int(1, 20) * S, to });
-    }
+    for (const vol of volumes) this.degrade(vol, from + this.rng.int(1, 20) * S, slow[vol] ?? backAt + this.rng.int(40, 420) * S);
+  }
+
+  /** A Longhorn volume loses a replica at `from` and is rebuilt by `to` (null: still degraded at collection). */
+  degrade(volume: string, from: Micros, to: Micros | null): void {
+    this.rec.degraded.push({ volume, from, to });
+    const ev = (reason: string, message: string, at: Micros, type: 'Normal' | 'Warning'): void =>
+      this.w.event({ namespace: 'longhorn-system', involved: { kind: 'Volume', name: volume, namespace: 'longhorn-system', uid: Rng.derive('lhv', volume).uuid(), apiVersion: 'longhorn.io/v1beta2' }, reason, message, type, source: { component: 'longhorn-volume-controller', host: NODES[volume.charCodeAt(6) % 3].name }, first: at });
+    ev('Degraded', `volume ${volume} became degraded`, from, 'Warning');
+    if (to !== null) ev('Healthy', `volume ${volume} became healthy`, to, 'Normal');
   }
 }
 

@@ -149,6 +149,8 @@ export interface JobRec {
 
 const KILL_GRACE = 2;
 
+const alive = (p: Pod, t: Micros): boolean => p.createdAt <= t && (p.deletedAt === null || p.deletedAt > t);
+
 export class World {
   readonly rng: Rng;
   readonly nodes = new Map<string, NodeState>();
@@ -159,6 +161,9 @@ export class World {
   readonly jobs: JobRec[] = [];
   private ipCounter = 20;
   private readonly workloads = new Map<string, WorkloadSpec>();
+  /** Pods per `<namespace>/<workload>` and migrations per VM, in creation order (lookups stay cheap at scale). */
+  private readonly byWorkload = new Map<string, Pod[]>();
+  private readonly migrationsByVm = new Map<string, Migration[]>();
   /** Scheduling preferences of a workload (first schedulable node in the list wins). */
   private readonly preferred = new Map<string, string[]>();
 
@@ -312,7 +317,18 @@ export class World {
       finalPhase: 'Running',
     };
     this.pods.push(pod);
+    const key = `${pod.namespace}/${pod.workload}`;
+    (this.byWorkload.get(key) ?? this.byWorkload.set(key, []).get(key)!).push(pod);
     return pod;
+  }
+
+  /** Every pod a workload ever had, in creation order. */
+  podsOf(namespace: string, workload: string): readonly Pod[] {
+    return this.byWorkload.get(`${namespace}/${workload}`) ?? [];
+  }
+
+  migrationsOf(vm: string): readonly Migration[] {
+    return this.migrationsByVm.get(vm) ?? [];
   }
 
   /** ReplicaSet hash: stable per Deployment revision (image set). */
@@ -347,21 +363,21 @@ export class World {
   }
 
   livePods(t: Micros, filter: (p: Pod) => boolean = () => true): Pod[] {
-    return this.pods.filter((p) => p.createdAt <= t && (p.deletedAt === null || p.deletedAt > t) && filter(p));
+    return this.pods.filter((p) => alive(p, t) && filter(p));
   }
 
   /** The live pod of a per-node workload (DaemonSet, static pod, instance manager) at `t`. */
   nodePod(namespace: string, workload: string, node: string, t: Micros): Pod {
-    const found = this.livePods(t, (p) => p.namespace === namespace && p.workload === workload && p.node === node);
+    const found = this.podsOf(namespace, workload).filter((p) => p.node === node && alive(p, t));
     if (found.length === 0) throw new Error(`no ${namespace}/${workload} on ${node} at ${t}`);
     return found[found.length - 1];
   }
 
-  /** Any live pod of a workload at `t`; `index` picks among replicas. */
-  workloadPod(namespace: string, workload: string, t: Micros, index = 0): Pod {
-    const found = this.livePods(t, (p) => p.namespace === namespace && p.workload === workload);
-    if (found.length === 0) throw new Error(`no ${namespace}/${workload} at ${t}`);
-    return found[Math.min(index, found.length - 1)];
+  /** The first live pod of a workload at `t`. */
+  workloadPod(namespace: string, workload: string, t: Micros): Pod {
+    const found = this.podsOf(namespace, workload).find((p) => alive(p, t));
+    if (!found) throw new Error(`no ${namespace}/${workload} at ${t}`);
+    return found;
   }
 
   /** Appends a scripted line to a pod's container at `t`. */
@@ -537,6 +553,7 @@ export class World {
       reason,
     };
     this.migrations.push(migration);
+    (this.migrationsByVm.get(vm.def.name) ?? this.migrationsByVm.set(vm.def.name, []).get(vm.def.name)!).push(migration);
     return { from: seg.pod, to, migration };
   }
 
