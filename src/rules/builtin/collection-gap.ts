@@ -2,15 +2,16 @@ import type { EvidenceRef, RuleModule } from '../types.js';
 import { toIso } from '../../util/time.js';
 import { formatDuration } from './support/duration.js';
 import { eventEvidence } from './support/evidence.js';
+import { podNode } from './support/pods.js';
 import { upgradeWindow } from './support/upgrade-window.js';
 import { compareText } from '../../util/compare.js';
 
 /** Journals whose first line tells whether the node's side of the upgrade was recorded at all. */
 const UPGRADE_JOURNALS = new Set(['rke2-server', 'rke2-agent', 'rancher-system-agent', 'kernel']);
-/** `bundleGenerationError.log` messages that mean a log or a list is missing (the `Failed to get` discovery noise is not). */
+/** `BUG: Support bundle: cannot get log for pod <pod> container <c>: <error>`: one missing pod log. */
+const POD_LOG_MISSING = /cannot get log for pod (\S+) container (\S+?): (.*)$/;
+/** Other `bundleGenerationError.log` messages that mean something is missing (the `Failed to get` discovery noise is not). */
 const GENERATION_GAPS: { pattern: RegExp; what: string }[] = [
-  { pattern: /previous terminated container "([^"]+)" in pod "([^"]+)" not found/, what: 'previous container logs not collected' },
-  { pattern: /cannot get log for pod (\S+) container (\S+)/, what: 'pod logs not collected' },
   { pattern: /Unable to fetch (cluster|namespaced) resources/, what: 'object lists not collected' },
   { pattern: /cannot get pod list|didn't get pod list/, what: 'pod list not collected' },
   { pattern: /failed to generate (\S+)/, what: 'bundle parts not generated' },
@@ -43,6 +44,7 @@ export const collectionGap: RuleModule = {
       journalStartsLate:
         '{{file}} starts at {{start}}, {{lead}} after the upgrade began ({{upgradeStart}}): what happened on {{node}} before ' +
         'that is not recorded.',
+      logMissing: '{{file}} is not in the bundle: {{reason}}.',
       generationErrors: '{{what}} ({{count}} in bundleGenerationError.log).',
       yamlsMissing: 'The bundle has no yamls/: no Node, Upgrade, Job, VM or volume objects could be read.',
       unreadable: '{{count}} member(s) could not be read: {{first}}.',
@@ -52,7 +54,6 @@ export const collectionGap: RuleModule = {
     ],
   },
   literals: [
-    'previous terminated container',
     'cannot get log for pod',
     'Unable to fetch',
     'cannot get pod list',
@@ -67,9 +68,15 @@ export const collectionGap: RuleModule = {
     /** Per node and journal (kernel.log and its previous boots together), the earliest first line. */
     const journalStart = new Map<string, { node: string; file: string; evidence: EvidenceRef }>();
     const generation = new Map<string, EvidenceRef[]>();
+    const missingLogs: { pod: string; container: string; reason: string; evidence: EvidenceRef }[] = [];
     return {
       event(e, member) {
         if (member.kind === 'generation-errors') {
+          const log = POD_LOG_MISSING.exec(e.message);
+          if (log) {
+            missingLogs.push({ pod: log[1], container: log[2], reason: log[3].trim(), evidence: eventEvidence(e) });
+            return;
+          }
           const gap = GENERATION_GAPS.find((g) => g.pattern.test(e.message));
           if (gap) generation.set(gap.what, [...(generation.get(gap.what) ?? []), eventEvidence(e)]);
           return;
@@ -125,6 +132,23 @@ export const collectionGap: RuleModule = {
               fields: { gap: 'journal starts after the upgrade began', journalStart: toIso(evidence.time) },
             });
           }
+        }
+
+        // A missing pod log belongs to the node its pod runs on: verdicts about that node lack it.
+        const pods = context.objects().byKind('Pod');
+        for (const m of missingLogs) {
+          const candidates = pods.filter((p) => p.name === m.pod);
+          const pod = candidates.length === 1 ? candidates[0] : undefined;
+          const previous = m.reason.startsWith('previous terminated container');
+          const file = pod ? `logs/${pod.namespace}/${m.pod}/${m.container}.log${previous ? '.1' : ''}` : `log of pod ${m.pod} container ${m.container}${previous ? ' (previous instance)' : ''}`;
+          context.report({
+            messageId: 'logMissing',
+            node: podNode(pod),
+            subject: file,
+            data: { file, reason: previous ? 'the previous container instance was already gone when the bundle was taken' : m.reason },
+            evidence: [m.evidence],
+            fields: { gap: previous ? 'previous container log not collected' : 'pod log not collected' },
+          });
         }
 
         for (const what of [...generation.keys()].sort()) {

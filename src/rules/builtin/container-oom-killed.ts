@@ -4,6 +4,7 @@ import { toIso } from '../../util/time.js';
 import { formatDuration } from './support/duration.js';
 import { compareEvidence } from './support/evidence.js';
 import { createOomCollector, isQemu, KERNEL_OOM_LITERALS } from './support/kernel-oom.js';
+import { createKubeletPodCollector, KUBELET_POD_LITERALS } from './support/kubelet-pods.js';
 import { attributeKill, containerOoms, eventOomKills, mergeKills } from './support/oom-records.js';
 import { containerMemoryLimit, containerStatuses, isLauncherPod } from './support/pods.js';
 import { inUpgradeWindow, upgradeWindow, type UpgradeWindow } from './support/upgrade-window.js';
@@ -11,15 +12,19 @@ import { inUpgradeWindow, upgradeWindow, type UpgradeWindow } from './support/up
 const SAME_KILL_MS = 60_000;
 
 /** OOM kills other rules own: Prometheus (prometheus-oom-killed) and a VM's qemu/compute (vm-abrupt-shutdown). */
-const ownedElsewhere = (pod: K8sObject | null, container: string | null, comm: string | null): boolean =>
+const ownedElsewhere = (pod: string | null, container: string | null, comm: string | null): boolean =>
   comm === 'prometheus' ||
   (comm !== null && isQemu(comm)) ||
-  (pod !== null && isLauncherPod(pod.name) && container === 'compute') ||
-  (pod !== null && pod.name.startsWith('prometheus-') && container === 'prometheus');
+  (isLauncherPod(pod) && container === 'compute') ||
+  (pod !== null && pod.startsWith('prometheus-') && container === 'prometheus');
 
 interface Case {
-  pod: K8sObject | null;
+  /** `<ns>/<pod>` when the pod is known, else null (only the kernel's process name is). */
+  pod: string | null;
+  podObject: K8sObject | null;
+  /** Container name, or the kernel's process name when the container is not known. */
   container: string;
+  containerKnown: boolean;
   node: string | null;
   times: (number | null)[];
   evidence: EvidenceRef[];
@@ -55,29 +60,32 @@ export const containerOomKilled: RuleModule = {
     ],
     sources: ['Pod', 'kernel', 'Event (SystemOOM, OOMKilling)'],
     messages: {
-      inWindow: 'Container {{container}} was OOMKilled {{count}} during the upgrade ({{times}}); memory limit {{limit}}.',
-      outsideWindow:
-        'Container {{container}} was OOMKilled {{count}} ({{times}}), {{relation}}: not tied to the upgrade; memory limit {{limit}}.',
-      noUpgrade: 'Container {{container}} was OOMKilled {{count}} ({{times}}); memory limit {{limit}}.',
+      inWindow: '{{what}} was OOMKilled {{count}} during the upgrade ({{times}}); memory limit {{limit}}.',
+      outsideWindow: '{{what}} was OOMKilled {{count}} ({{times}}), {{relation}}: not tied to the upgrade; memory limit {{limit}}.',
+      noUpgrade: '{{what}} was OOMKilled {{count}} ({{times}}); memory limit {{limit}}.',
     },
     examples: [
       'Jun 14 04:47:03.512087 harvester-01 kernel: Memory cgroup out of memory: Killed process 90412 (stress) total-vm:1052132kB, anon-rss:1047552kB, file-rss:4kB, shmem-rss:0kB',
     ],
   },
-  literals: KERNEL_OOM_LITERALS,
+  literals: [...KERNEL_OOM_LITERALS, ...KUBELET_POD_LITERALS],
   create(context) {
     const oom = createOomCollector();
+    const kubelet = createKubeletPodCollector();
     return {
-      event: oom.event,
+      event(e, member) {
+        oom.event(e, member);
+        kubelet.event(e, member);
+      },
       end() {
         const objects = context.objects();
         const window = upgradeWindow(context.upgrade());
         const ooms = containerOoms(objects);
         const cases = new Map<string, Case>();
-        const caseFor = (pod: K8sObject | null, container: string, node: string | null): Case => {
-          const key = pod ? `${pod.namespace}/${pod.name}/${container}` : `process ${container} on ${node ?? 'an unknown node'}`;
+        const caseFor = (pod: string | null, podObject: K8sObject | null, container: string | null, comm: string, node: string | null): Case => {
+          const key = pod ?? `process ${comm} on ${node ?? 'an unknown node'}`;
           let c = cases.get(key);
-          if (!c) cases.set(key, (c = { pod, container, node, times: [], evidence: [] }));
+          if (!c) cases.set(key, (c = { pod, podObject, container: container ?? comm, containerKnown: container !== null, node, times: [], evidence: [] }));
           return c;
         };
         const addTime = (c: Case, time: number | null): void => {
@@ -85,16 +93,18 @@ export const containerOomKilled: RuleModule = {
         };
 
         for (const record of ooms) {
-          if (ownedElsewhere(record.pod, record.container, null)) continue;
-          const c = caseFor(record.pod, record.container, record.node);
+          if (ownedElsewhere(record.pod.name, record.container, null)) continue;
+          const c = caseFor(`${record.pod.namespace}/${record.pod.name}`, record.pod, record.container, record.container, record.node);
           addTime(c, record.finishedAt);
           c.evidence.push(record.evidence);
         }
         for (const kill of mergeKills(oom.kills(), eventOomKills(objects))) {
           if (ownedElsewhere(null, null, kill.comm)) continue;
-          const target = attributeKill(objects, kill, ooms);
-          if (target && ownedElsewhere(target.pod, target.container, null)) continue;
-          const c = target ? caseFor(target.pod, target.container, kill.node) : caseFor(null, kill.comm, kill.node);
+          const target = attributeKill(objects, kill, ooms, kubelet);
+          if (target && ownedElsewhere(target.pod, target.container ?? 'compute', null)) continue; // a virt-launcher's only OOM victim is qemu
+          const c = target
+            ? caseFor(`${target.namespace}/${target.pod}`, target.object, target.container, kill.comm, kill.node)
+            : caseFor(null, null, null, kill.comm, kill.node);
           c.node ??= kill.node;
           addTime(c, kill.time);
           c.evidence.push(...kill.evidence);
@@ -104,17 +114,20 @@ export const containerOomKilled: RuleModule = {
           const c = cases.get(key)!;
           const times = c.times.filter((t): t is number => t !== null).sort((a, b) => a - b);
           const inWindow = window === null ? null : times.some((t) => inUpgradeWindow(t, window));
-          const limit = containerMemoryLimit(c.pod ?? undefined, c.container);
-          const status = c.pod ? containerStatuses(c.pod).find((s) => s.name === c.container) : undefined;
+          const limit = containerMemoryLimit(c.podObject ?? undefined, c.container);
+          const status = c.podObject ? containerStatuses(c.podObject).find((s) => s.name === c.container) : undefined;
           const count = c.times.length;
           const data = {
-            container: key,
+            what: c.pod
+              ? `${c.containerKnown ? 'Container' : 'Process'} ${c.container} of pod ${c.pod}${c.podObject ? '' : ' (deleted since)'}`
+              : `Process ${c.container} on ${c.node ?? 'an unknown node'} (its pod is not known)`,
             count: count === 1 ? 'once' : `${count} times`,
             times: times.length > 0 ? times.map((t) => toIso(t)).join(', ') : 'time unknown',
-            limit: limit ?? (c.pod ? 'not set' : 'unknown'),
+            limit: limit ?? (c.podObject ? 'not set' : 'unknown'),
             relation: window && inWindow === false ? relation(times, window) : '',
           };
           const fields = {
+            container: c.container,
             inUpgradeWindow: inWindow,
             oomKills: count,
             restartCount: status?.restartCount ?? null,

@@ -3,7 +3,7 @@ import type { EvidenceRef, RuleModule } from '../types.js';
 import { toIso } from '../../util/time.js';
 import { plainMessage } from './support/event-fields.js';
 import { compareEvidence, eventEvidence, objectEvidence } from './support/evidence.js';
-import { nodeLabels, nonMigratableReasons } from './support/migratability.js';
+import { hostDeviceNode, nodeLabels, nonMigratableReasons } from './support/migratability.js';
 
 const WEBHOOK = 'There are non-live migratable VMs that need to be shut off before initiating the upgrade:';
 const HELPER = /([\w.-]+)\/([\w.-]+) considered non-live migratable due to (.+?)\s*$/;
@@ -19,7 +19,7 @@ interface VmCase {
 
 const vmSpec = (vm: K8sObject): any => vm.raw?.spec?.template?.spec;
 
-/** Is the VM running at collection time, and what its run strategy says. */
+/** Is the VM running at collection time, where, and what its run strategy says. */
 const runState = (objects: ObjectIndex, namespace: string, name: string) => {
   const vm = objects.get('VirtualMachine', namespace, name);
   const vmi = objects.get('VirtualMachineInstance', namespace, name);
@@ -124,6 +124,7 @@ export const nonMigratableVm: RuleModule = {
         const clusterSize = Math.max(nodes.length, context.facts().nodes.length);
         if (clusterSize === 1) return; // single node: every VM is shut off by design, nothing to migrate to
         const labels = nodeLabels(nodes);
+        const nodeNames = [...new Set([...nodes.map((n) => n.name), ...context.facts().nodes])];
         const isRepoVm = (o: K8sObject): boolean => o.raw?.metadata?.labels?.['harvesterhci.io/upgrade'] !== undefined;
 
         for (const kind of ['VirtualMachine', 'VirtualMachineInstance']) {
@@ -148,7 +149,8 @@ export const nonMigratableVm: RuleModule = {
           if (!upgrade && state.running !== true && c.evidence.every((e) => e.file.startsWith('yamls/'))) continue;
           const reasons = [...c.reasons].filter((r) => r !== 'named by the upgrade webhook');
           const reasonText = (reasons.length > 0 ? reasons : [...c.reasons]).join('; ') || 'named by the pre-drain';
-          const node = state.node ?? pinnedNode(state.vm ? vmSpec(state.vm) : state.vmi?.raw?.spec);
+          const spec = state.vm ? vmSpec(state.vm) : state.vmi?.raw?.spec;
+          const node = state.node ?? pinnedNode(spec) ?? hostDeviceNode(spec, objects, nodeNames);
           const after =
             state.running === true
               ? `it was running again at collection time${state.node ? ` on ${state.node}` : ''}`

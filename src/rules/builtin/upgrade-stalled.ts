@@ -181,6 +181,8 @@ export const upgradeStalled: RuleModule = {
         const objects = context.objects();
         const upgrade = upgradeObject(objects, story);
         const nodeStatuses: Record<string, any> = upgrade?.raw?.status?.nodeStatuses ?? {};
+        // The Upgrade as `kubectl -n <ns> get upgrade <name>` names it; Upgrades live in harvester-system.
+        const subject = `${upgrade?.namespace ?? 'harvester-system'}/${story.name}`;
         const upgradeEvidence = upgrade ? [objectEvidence(upgrade, `Upgrade ${upgrade.namespace}/${upgrade.name}: upgradeState ${story.state ?? 'unknown'}`)] : [];
         const reasonOf = (s: any): string =>
           s?.reason || s?.message ? `: ${[s.reason, s.message].filter(Boolean).join(': ')}` : '';
@@ -192,7 +194,7 @@ export const upgradeStalled: RuleModule = {
             context.report({
               messageId: 'nodeFailed',
               node: n.name,
-              subject: story.name,
+              subject,
               time: story.finishedAt?.time ?? completed?.at.time ?? null,
               data: { upgrade: story.name, node: n.name, reason: reasonOf(nodeStatuses[n.name]) },
               evidence: upgradeEvidence,
@@ -200,7 +202,7 @@ export const upgradeStalled: RuleModule = {
             });
           context.report({
             messageId: 'failed',
-            subject: story.name,
+            subject,
             time: story.finishedAt?.time ?? completed?.at.time ?? null,
             data: { upgrade: story.name, reason: failedNodes.length > 0 ? ` on ${failedNodes.map((n) => n.name).join(', ')}` : '' },
             evidence: [...upgradeEvidence, ...(completed ? [stampEvidence(completed.at)] : [])],
@@ -236,7 +238,7 @@ export const upgradeStalled: RuleModule = {
           context.report({
             messageId: 'nodeStalled',
             node: n.name,
-            subject: story.name,
+            subject,
             time: entry.time,
             data: {
               upgrade: story.name,
@@ -262,7 +264,7 @@ export const upgradeStalled: RuleModule = {
         const signs = blockersFor(null, STEPS_OF_PHASE[story.state] ?? [], since);
         context.report({
           messageId: 'phaseStalled',
-          subject: story.name,
+          subject,
           time: since,
           data: {
             upgrade: story.name,

@@ -4,7 +4,7 @@ import { createObjectIndex } from '../../../src/k8s/object-index.js';
 import { collectionGap as rule } from '../../../src/rules/builtin/collection-gap.js';
 import { createEngine } from '../../../src/rules/engine.js';
 import { runRule } from '../../../src/rules/testing/run-rule.js';
-import { at, BUNDLE_CREATED, brief, cited, story } from './fixtures.js';
+import { at, BUNDLE_CREATED, brief, cited, pod, story } from './fixtures.js';
 
 const facts = { createdAt: at(BUNDLE_CREATED), nodes: ['harvester-01', 'harvester-02', 'harvester-03'] };
 const journal = (node: string, file: string) => `nodes/${node}.zip!/${node}/logs/${file}`;
@@ -19,6 +19,7 @@ describe('collection-gap', () => {
     const findings = runRule(rule, {
       facts,
       upgrade: story(),
+      objects: [pod('kube-system', 'etcd-harvester-02', { spec: { nodeName: 'harvester-02' } })],
       members: [
         ...bundleSkeleton,
         {
@@ -40,10 +41,10 @@ describe('collection-gap', () => {
     });
     expect(brief(findings)).toEqual([
       { rule: 'collection-gap', severity: 'low', node: 'harvester-02', subject: journal('harvester-02', 'rke2-server.log') },
+      { rule: 'collection-gap', severity: 'low', node: 'harvester-02', subject: 'logs/kube-system/etcd-harvester-02/etcd.log.1' },
       { rule: 'collection-gap', severity: 'low', node: 'harvester-03', subject: 'nodes/harvester-03.zip' },
-      { rule: 'collection-gap', severity: 'low', node: null, subject: 'previous container logs not collected' },
     ]);
-    const [late, missing, previous] = findings;
+    const [late, previous, missing] = findings;
     expect(late.message).toBe(
       `${journal('harvester-02', 'rke2-server.log')} starts at 2025-06-14T09:30:12.500Z, 1 h 28 min after the upgrade began (2025-06-14T08:02:11.000Z): ` +
         'what happened on harvester-02 before that is not recorded.',
@@ -51,6 +52,9 @@ describe('collection-gap', () => {
     expect(cited(late)).toEqual([`${journal('harvester-02', 'rke2-server.log')}:2`]);
     expect(missing.message).toContain('has no nodes/harvester-03.zip');
     expect(cited(previous)).toEqual([`${GENERATION}:2`]);
+    expect(previous.message).toBe(
+      'logs/kube-system/etcd-harvester-02/etcd.log.1 is not in the bundle: the previous container instance was already gone when the bundle was taken.',
+    );
   });
 
   it('reports an empty node zip and a bundle without yamls/', () => {

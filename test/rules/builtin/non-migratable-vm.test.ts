@@ -12,7 +12,8 @@ const nodes = ['harvester-01', 'harvester-02', 'harvester-03'].map((n) =>
 );
 const facts = { createdAt: at(BUNDLE_CREATED), nodes: ['harvester-01', 'harvester-02', 'harvester-03'] };
 const WEBHOOK_LOG = 'logs/harvester-system/harvester-webhook-7c9d8b6f5-2xkqz/harvester-webhook.log';
-const PCI = { domain: { devices: { hostDevices: [{ name: 'nic1', deviceName: 'intel.com/82599_ETHERNET_CONTROLLER_VIRTUAL_FUNCTION' }], disks: [{ name: 'disk-0', disk: { bus: 'virtio' } }] } } };
+/** A GPU passed through: Harvester names the device `<node>-<PCI address>`. */
+const PCI = { domain: { devices: { hostDevices: [{ name: 'harvester-03-0000b1000', deviceName: 'nvidia.com/GA107GL_A2_PCIE' }], disks: [{ name: 'disk-0', disk: { bus: 'virtio' } }] } } };
 const PINNED = { nodeSelector: { 'kubernetes.io/hostname': 'harvester-02' }, domain: { devices: { disks: [] } } };
 const affinity = (key: string, values: string[]) => ({
   affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key, operator: 'In', values }] }] } } },
@@ -51,7 +52,7 @@ describe('non-migratable-vm', () => {
     });
     expect(brief(findings).map((f) => [f.subject, f.node])).toEqual(
       expect.arrayContaining([
-        ['default/gpu-worker-01', null],
+        ['default/gpu-worker-01', 'harvester-03'],
         ['default/pinned-db-01', 'harvester-02'],
         ['default/gpu-only-03', null],
         ['default/iso-install-01', null],
@@ -62,7 +63,7 @@ describe('non-migratable-vm', () => {
 
     const gpu = findings.find((f) => f.subject === 'default/gpu-worker-01')!;
     expect(gpu.message).toBe(
-      'VM default/gpu-worker-01 cannot be live-migrated (host devices (PCI/USB passthrough) intel.com/82599_ETHERNET_CONTROLLER_VIRTUAL_FUNCTION), ' +
+      'VM default/gpu-worker-01 cannot be live-migrated (host devices (PCI/USB passthrough) nvidia.com/GA107GL_A2_PCIE), ' +
         'so it had to be shut off for the upgrade; it was still stopped at collection time (run strategy Halted): start it again if it should run.',
     );
     expect(gpu.fields.runningAtCollection).toBe(false);

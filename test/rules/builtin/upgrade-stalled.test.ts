@@ -26,7 +26,7 @@ describe('upgrade-stalled', () => {
       }),
       members: [{ path: RANCHER, lines: [evictionError('2025-06-14T10:00:05Z'), evictionError('2025-06-14T13:04:55Z')] }],
     });
-    expect(brief(findings)).toEqual([{ rule: 'upgrade-stalled', severity: 'high', node: 'harvester-02', subject: 'hvst-upgrade-x2hz8' }]);
+    expect(brief(findings)).toEqual([{ rule: 'upgrade-stalled', severity: 'high', node: 'harvester-02', subject: 'harvester-system/hvst-upgrade-x2hz8' }]);
     const [f] = findings;
     expect(iso(f.firstSeen)).toBe('2025-06-14T09:58:20.000Z');
     expect(f.fields).toMatchObject({ nodeState: 'Pre-drained', heldMinutes: 187 });
@@ -65,8 +65,8 @@ describe('upgrade-stalled', () => {
       upgrade: story({ state: 'Failed', nodes: [{ name: 'harvester-03', state: 'Failed' }] }),
     });
     expect(brief(findings)).toEqual([
-      { rule: 'upgrade-stalled', severity: 'high', node: 'harvester-03', subject: 'hvst-upgrade-x2hz8' },
-      { rule: 'upgrade-stalled', severity: 'high', node: null, subject: 'hvst-upgrade-x2hz8' },
+      { rule: 'upgrade-stalled', severity: 'high', node: 'harvester-03', subject: 'harvester-system/hvst-upgrade-x2hz8' },
+      { rule: 'upgrade-stalled', severity: 'high', node: null, subject: 'harvester-system/hvst-upgrade-x2hz8' },
     ]);
     expect(findings.map((f) => f.message)).toEqual([
       'Upgrade hvst-upgrade-x2hz8: node harvester-03 failed: BackoffLimitExceeded: Job has reached the specified backoff limit.',

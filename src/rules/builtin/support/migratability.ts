@@ -1,4 +1,4 @@
-import type { K8sObject } from '../../../k8s/types.js';
+import type { K8sObject, ObjectIndex } from '../../../k8s/types.js';
 
 /** What in a VM(I) spec keeps it from live-migrating (upgrade-mechanics §9.2), as short reasons for messages. */
 export interface NodeLabels {
@@ -89,3 +89,21 @@ export const nodeLabels = (nodes: readonly K8sObject[]): NodeLabels[] =>
     labels: (n.raw?.metadata?.labels ?? {}) as Record<string, string>,
     schedulable: n.raw?.spec?.unschedulable !== true,
   }));
+
+/**
+ * The node a VM's passthrough devices live on: Harvester names a PCI/USB device `<node>-<address>` and its
+ * PCIDevice/USBDevice object states `status.nodeName`. Null when the devices are on no single known node.
+ */
+export const hostDeviceNode = (spec: any, objects: ObjectIndex, nodeNames: readonly string[]): string | null => {
+  const devices: any[] = Array.isArray(spec?.domain?.devices?.hostDevices) ? spec.domain.devices.hostDevices : [];
+  const nodes = new Set<string>();
+  for (const d of devices) {
+    const name = typeof d?.name === 'string' ? d.name : '';
+    const object = objects.get('PCIDevice', null, name) ?? objects.get('USBDevice', null, name);
+    const declared = object?.raw?.status?.nodeName;
+    const byPrefix = [...nodeNames].filter((n) => name.startsWith(`${n}-`)).sort((a, b) => b.length - a.length)[0];
+    const node = typeof declared === 'string' && declared !== '' ? declared : byPrefix;
+    if (node) nodes.add(node);
+  }
+  return nodes.size === 1 ? [...nodes][0] : null;
+};

@@ -4,6 +4,7 @@ import { clusterEvents, describeEvent } from './event-objects.js';
 import { objectEvidence } from './evidence.js';
 import { parseK8sTime } from '../../../k8s/k8s-time.js';
 import type { OomKill } from './kernel-oom.js';
+import type { KubeletPodRef } from './kubelet-pods.js';
 import { containerStatuses, podNode, podsByUid } from './pods.js';
 
 /** A container whose last (or current) termination was `OOMKilled`, read from its pod's status. */
@@ -90,11 +91,32 @@ export const mergeKills = (kernel: OomKill[], events: OomKill[]): OomKill[] => {
   return merged;
 };
 
+/** The pod (and container, when known) a kernel OOM kill hit; `object` when the pod is in the bundle. */
+export interface KillTarget {
+  namespace: string;
+  pod: string;
+  container: string | null;
+  object: K8sObject | null;
+}
+
+const targetOf = (pod: K8sObject, container: string | null): KillTarget => ({
+  namespace: pod.namespace ?? '',
+  pod: pod.name,
+  container,
+  object: pod,
+});
+
 /**
- * The pod container a kernel kill hit: by the memcg's pod UID and container ID when the kernel printed them, else by
- * process name = container name on the same node (the kernel's comm is the container's main process).
+ * The pod a kernel kill hit: by the memcg's pod UID and container ID when the kernel printed them (against the pod
+ * objects, else against kubelet.log, which names pods deleted since), else by process name = container name on the
+ * same node (the kernel's comm is the container's main process).
  */
-export const attributeKill = (objects: ObjectIndex, kill: OomKill, ooms: ContainerOom[]): { pod: K8sObject; container: string } | null => {
+export const attributeKill = (
+  objects: ObjectIndex,
+  kill: OomKill,
+  ooms: ContainerOom[],
+  kubelet: { lookup(podUid: string | null, containerId: string | null): KubeletPodRef | null },
+): KillTarget | null => {
   if (kill.podUid) {
     const pod = podsByUid(objects).get(kill.podUid);
     if (pod) {
@@ -103,14 +125,19 @@ export const attributeKill = (objects: ObjectIndex, kill: OomKill, ooms: Contain
         (s) => kill.containerId !== null && [s.state, s.lastState].some((st) => String(st?.terminated?.containerID ?? '').endsWith(kill.containerId!)),
       );
       const status = byId ?? statuses.find((s) => s.name === kill.comm) ?? (statuses.length === 1 ? statuses[0] : undefined);
-      if (status) return { pod, container: status.name };
+      return targetOf(pod, status?.name ?? null);
     }
+  }
+  const seen = kubelet.lookup(kill.podUid, kill.containerId);
+  if (seen) {
+    const pod = objects.get('Pod', seen.namespace, seen.pod);
+    return pod ? targetOf(pod, seen.container) : { ...seen, object: null };
   }
   if (kill.node === null) return null;
   const recorded = ooms.filter((o) => o.container === kill.comm && o.node === kill.node);
-  if (recorded.length === 1) return { pod: recorded[0].pod, container: recorded[0].container };
+  if (recorded.length === 1) return targetOf(recorded[0].pod, recorded[0].container);
   const running = objects
     .byKind('Pod')
     .filter((p) => podNode(p) === kill.node && containerStatuses(p).some((s) => s.name === kill.comm));
-  return running.length === 1 ? { pod: running[0], container: kill.comm } : null;
+  return running.length === 1 ? targetOf(running[0], kill.comm) : null;
 };
