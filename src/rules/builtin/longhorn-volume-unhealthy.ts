@@ -1,5 +1,5 @@
 import type { MemberInfo } from '../../bundle/types.js';
-import type { EvidenceRef, RuleModule, Severity } from '../types.js';
+import type { EvidenceRef, RuleModule } from '../types.js';
 import { toIso } from '../../util/time.js';
 import { formatDuration, minutesBetween } from './support/duration.js';
 import { clusterEvents, describeEvent } from './support/event-objects.js';
@@ -21,10 +21,37 @@ interface Transition {
 const BECAME = /[Vv]olume (\S+) became (degraded|healthy|faulted)/;
 const WAITING = /Waiting for volume (\S+) to be healthy\.\.\./;
 const DEAD = /Engine of volume (\S+) dead unexpectedly/;
-/** Degraded volumes that rebuilt this quickly are the normal effect of a node reboot: informational. */
-const TRANSIENT_MS = 10 * 60_000;
+/**
+ * Degraded volumes rebuilt within this are the normal effect of a drained or rebooted node: informational. The upgrade
+ * raises Longhorn's replica-replenishment-wait-interval to 1800 s so replicas wait that long for their node to return.
+ */
+const TRANSIENT_MS = 30 * 60_000;
 
-const unhealthy = (h: Health): boolean => h !== 'healthy';
+/** One stretch of ill health: the signs from the first unhealthy one, and the `became healthy` that ended it (null: never). */
+interface Episode {
+  signs: Transition[];
+  recovery: Transition | null;
+}
+
+/** Not recovered, of unknown length, or longer than a node's drain and reboot. */
+const lastsLong = (e: Episode): boolean => {
+  const from = e.signs[0]?.time ?? null;
+  const to = e.recovery?.time ?? null;
+  return from === null || to === null || to - from > TRANSIENT_MS;
+};
+
+const episodesOf = (seq: readonly Transition[]): Episode[] => {
+  const episodes: Episode[] = [];
+  let open: Episode | null = null;
+  for (const t of seq) {
+    if (t.health === 'healthy') {
+      if (open) open.recovery = t;
+      open = null;
+    } else if (open) open.signs.push(t);
+    else episodes.push((open = { signs: [t], recovery: null }));
+  }
+  return episodes;
+};
 
 export const longhornVolumeUnhealthy: RuleModule = {
   id: 'longhorn-volume-unhealthy',
@@ -41,7 +68,7 @@ export const longhornVolumeUnhealthy: RuleModule = {
       'UI; let the rebuild finish or add a replica on a healthy node and disk. A faulted volume needs a salvage from its ' +
       'last good replica. Wait until every volume is healthy before starting or continuing an upgrade.',
     falsePositives: [
-      'Volumes degrade briefly while a node reboots and rebuild when it returns; recoveries within 10 minutes are informational.',
+      'Volumes degrade while a node is drained or reboots and rebuild when it returns; recoveries within 30 minutes (the upgrade\'s replica-replenishment wait) are informational.',
     ],
     references: [
       'https://github.com/harvester/harvester/issues/8649',
@@ -102,56 +129,65 @@ export const longhornVolumeUnhealthy: RuleModule = {
           const current: string | null = object?.raw?.status?.robustness ?? null;
           const currentBad = current === 'degraded' || current === 'faulted';
           const seq = transitions.filter((t) => t.volume === name).sort((a, b) => compareEvidence(a.evidence, b.evidence));
-          const firstBad = seq.find((t) => unhealthy(t.health));
-          if (!firstBad && !currentBad) continue;
-          const lastBadIndex = seq.map((t) => unhealthy(t.health)).lastIndexOf(true);
-          const recovery = seq.slice(lastBadIndex + 1).find((t) => t.health === 'healthy');
-          const recovered = currentBad ? false : current === 'healthy' ? true : recovery !== undefined;
-          const state = seq.some((t) => t.health === 'faulted') || current === 'faulted' ? 'faulted' : 'degraded';
-          const from = firstBad?.time ?? null;
-          const to = recovered ? (recovery?.time ?? null) : null;
-          const node =
-            seq.find((t) => t.health === 'waiting' && t.node)?.node ??
-            object?.raw?.status?.currentNodeID ??
-            seq.find((t) => t.node)?.node ??
-            null;
-          const evidence = seq.filter((t) => t === firstBad || t === recovery || t.health === 'waiting').map((t) => t.evidence);
-          if (object) evidence.push(objectEvidence(object, `Volume longhorn-system/${name}: robustness ${current ?? 'unknown'}, state ${object.raw?.status?.state ?? 'unknown'}`));
-          const transient = recovered && from !== null && to !== null && to - from <= TRANSIENT_MS;
-          const severity: Severity | undefined = transient ? 'informational' : undefined;
-          const messageId =
-            !upgrade && currentBad
-              ? 'readiness'
-              : recovered && from !== null && to !== null
-                ? 'recovered'
-                : recovered
-                  ? 'healthyAtCollection'
-                  : current === null
-                  ? 'noRecoverySeen'
-                  : 'notRecovered';
-          context.report({
-            messageId,
-            node,
-            subject: name,
-            // No single time: the finding spans its evidence, from the first unhealthy sign to the recovery.
-            severity,
-            data: {
-              volume: name,
-              state,
-              from: toIso(from) ?? 'an unknown time',
-              to: toIso(to) ?? '',
-              duration: from !== null && to !== null ? formatDuration(to - from) : '',
-              current: current ?? 'unknown',
-            },
-            evidence: evidence.sort(compareEvidence),
-            fields: {
-              unhealthySince: toIso(from),
-              recoveredAt: toIso(to),
-              recovered: current === null && !recovered ? null : recovered,
-              durationMinutes: from !== null && to !== null ? minutesBetween(from, to) : null,
-              robustnessAtCollection: current,
-            },
-          });
+          const all = episodesOf(seq);
+          const open = all.at(-1)?.recovery === null ? all.at(-1)! : null;
+          if (currentBad && !open) all.push({ signs: [], recovery: null }); // unhealthy now, with no event left to say since when
+          if (all.length === 0) continue;
+          // A volume rebuilt within the upgrade's replenishment wait is what a drained or rebooted node does to it.
+          const lasting = all.filter(lastsLong);
+          const reported = lasting.length > 0 ? lasting : all;
+          const node = seq.find((t) => t.health === 'waiting' && t.node)?.node ?? null;
+          const objectRef = object
+            ? [objectEvidence(object, `Volume longhorn-system/${name}: robustness ${current ?? 'unknown'}, state ${object.raw?.status?.state ?? 'unknown'}`)]
+            : [];
+          for (const episode of reported) {
+            const first = episode.signs[0] ?? null;
+            const from = first?.time ?? null;
+            const stillOpen = episode.recovery === null;
+            // The last episode's end is known from the object when no event says it: healthy at collection.
+            const recovered = stillOpen ? (episode === all.at(-1) && current !== null ? !currentBad : null) : true;
+            const to = episode.recovery?.time ?? null;
+            const state = episode.signs.some((t) => t.health === 'faulted') || (stillOpen && current === 'faulted') ? 'faulted' : 'degraded';
+            const messageId =
+              !upgrade && currentBad && stillOpen
+                ? 'readiness'
+                : recovered && from !== null && to !== null
+                  ? 'recovered'
+                  : recovered
+                    ? 'healthyAtCollection'
+                    : recovered === null
+                      ? 'noRecoverySeen'
+                      : 'notRecovered';
+            const evidence = [
+              ...(first ? [first.evidence] : []),
+              ...episode.signs.filter((t) => t.health === 'waiting').slice(-1).map((t) => t.evidence),
+              ...(episode.recovery ? [episode.recovery.evidence] : []),
+              ...(stillOpen ? objectRef : []),
+            ];
+            context.report({
+              messageId,
+              node,
+              subject: name,
+              // No single time: the finding spans its evidence, from the first unhealthy sign to the recovery.
+              severity: lasting.length > 0 ? undefined : 'informational',
+              data: {
+                volume: name,
+                state,
+                from: toIso(from) ?? 'an unknown time',
+                to: toIso(to) ?? '',
+                duration: from !== null && to !== null ? formatDuration(to - from) : '',
+                current: current ?? 'unknown',
+              },
+              evidence: evidence.sort(compareEvidence),
+              fields: {
+                unhealthySince: toIso(from),
+                recoveredAt: toIso(to),
+                recovered,
+                durationMinutes: from !== null && to !== null ? minutesBetween(from, to) : null,
+                robustnessAtCollection: current,
+              },
+            });
+          }
         }
       },
     };

@@ -35,8 +35,8 @@ describe('longhorn-volume-unhealthy', () => {
     expect(f.fields).toMatchObject({ recovered: true, durationMinutes: 32, robustnessAtCollection: 'healthy' });
     expect(iso(f.firstSeen)).toBe('2025-06-14T12:25:10.000Z');
     expect(iso(f.lastSeen)).toBe('2025-06-14T12:56:40.000Z');
-    expect(cited(f)).toContain(`${PRE_DRAIN}:2`);
-    expect(cited(f)).not.toContain(`${PRE_DRAIN}:1`);
+    expect(cited(f)).toContain(`${PRE_DRAIN}:5`);
+    expect(cited(f)).not.toContain(`${PRE_DRAIN}:4`);
   });
 
   it('reports a volume still degraded at collection, and in readiness terms when no upgrade runs', () => {
@@ -45,22 +45,39 @@ describe('longhorn-volume-unhealthy', () => {
     expect(during[0].fields.recovered).toBe(false);
 
     const before = runRule(rule, { facts, upgrade: null, objects: [volume(PVC, 'faulted', 'detached')] });
-    expect(brief(before)).toEqual([{ rule: 'longhorn-volume-unhealthy', severity: 'medium', node: 'harvester-01', subject: PVC }]);
+    expect(brief(before)).toEqual([{ rule: 'longhorn-volume-unhealthy', severity: 'medium', node: null, subject: PVC }]);
     expect(before[0].message).toContain('is faulted: the upgrade webhook refuses to start with degraded volumes');
   });
 
-  it('keeps a rebuild of a few minutes informational and stays silent for healthy and detached volumes', () => {
+  it('reports only the lasting stretch of a volume degraded twice', () => {
+    const [f, ...rest] = runRule(rule, {
+      facts,
+      upgrade: story(),
+      objects: [
+        volume(PVC, 'healthy'),
+        became(PVC, 'degraded', '2025-06-14T11:07:26Z'),
+        became(PVC, 'healthy', '2025-06-14T11:38:20Z'),
+        became(PVC, 'degraded', '2025-06-14T12:13:40Z'),
+        became(PVC, 'healthy', '2025-06-14T12:31:00Z'),
+      ],
+    });
+    expect(rest).toEqual([]);
+    expect(f.count).toBe(1);
+    expect(f.message).toBe(`Longhorn volume ${PVC} was degraded from 2025-06-14T11:07:26.000Z until it recovered at 2025-06-14T11:38:20.000Z (31 min).`);
+  });
+
+  it('keeps a rebuild within the replenishment wait informational and stays silent for healthy and detached volumes', () => {
     const findings = runRule(rule, {
       facts,
       upgrade: story(),
       objects: [
         volume('pvc-quick', 'healthy'),
         became('pvc-quick', 'degraded', '2025-06-14T10:40:00Z'),
-        became('pvc-quick', 'healthy', '2025-06-14T10:44:00Z'),
+        became('pvc-quick', 'healthy', '2025-06-14T11:02:00Z'),
         volume('pvc-fine', 'healthy'),
         volume('pvc-parked', 'unknown', 'detached'),
       ],
     });
-    expect(brief(findings)).toEqual([{ rule: 'longhorn-volume-unhealthy', severity: 'informational', node: 'harvester-01', subject: 'pvc-quick' }]);
+    expect(brief(findings)).toEqual([{ rule: 'longhorn-volume-unhealthy', severity: 'informational', node: null, subject: 'pvc-quick' }]);
   });
 });
