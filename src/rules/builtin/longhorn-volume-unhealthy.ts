@@ -6,6 +6,7 @@ import { clusterEvents, describeEvent } from './support/event-objects.js';
 import { plainMessage } from './support/event-fields.js';
 import { compareEvidence, eventEvidence, objectEvidence } from './support/evidence.js';
 import { upgradeJobNode } from './support/upgrade-jobs.js';
+import { parseK8sTime } from '../../k8s/k8s-time.js';
 
 type Health = 'degraded' | 'faulted' | 'waiting' | 'dead' | 'healthy';
 
@@ -131,7 +132,13 @@ export const longhornVolumeUnhealthy: RuleModule = {
           const seq = transitions.filter((t) => t.volume === name).sort((a, b) => compareEvidence(a.evidence, b.evidence));
           const all = episodesOf(seq);
           const open = all.at(-1)?.recovery === null ? all.at(-1)! : null;
-          if (currentBad && !open) all.push({ signs: [], recovery: null }); // unhealthy now, with no event left to say since when
+          if (currentBad && !open) {
+            // Unhealthy now although no event says so any more: Longhorn's own `lastDegradedAt` tells since when.
+            const since = parseK8sTime(object?.raw?.status?.lastDegradedAt);
+            const text = `Volume longhorn-system/${name}: robustness ${current}, lastDegradedAt ${object?.raw?.status?.lastDegradedAt ?? 'unknown'}`;
+            const sign: Transition = { volume: name, health: current as Health, node: null, time: since, evidence: objectEvidence(object!, text, since) };
+            all.push({ signs: since === null ? [] : [sign], recovery: null });
+          }
           if (all.length === 0) continue;
           // A volume rebuilt within the upgrade's replenishment wait is what a drained or rebooted node does to it.
           const lasting = all.filter(lastsLong);

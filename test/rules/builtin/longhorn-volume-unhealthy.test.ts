@@ -44,6 +44,19 @@ describe('longhorn-volume-unhealthy', () => {
     expect(during[0].message).toBe(`Longhorn volume ${PVC} became degraded at 2025-06-14T10:02:00.000Z and was still degraded when the bundle was collected.`);
     expect(during[0].fields.recovered).toBe(false);
 
+    const relapse = runRule(rule, {
+      facts,
+      upgrade: story({ state: 'UpgradingNodes', finishedAt: null }),
+      objects: [
+        k8s('Volume', 'longhorn.io/v1beta2', 'longhorn-system', PVC, { status: { robustness: 'degraded', state: 'attached', lastDegradedAt: '2025-06-14T09:51:21Z' } }),
+        became(PVC, 'degraded', '2025-06-14T09:39:30Z'),
+        became(PVC, 'healthy', '2025-06-14T09:57:50Z'),
+      ],
+    });
+    expect(relapse.map((f) => [f.severity, iso(f.firstSeen), f.message])).toEqual([
+      ['medium', '2025-06-14T09:51:21.000Z', `Longhorn volume ${PVC} became degraded at 2025-06-14T09:51:21.000Z and was still degraded when the bundle was collected.`],
+    ]);
+
     const before = runRule(rule, { facts, upgrade: null, objects: [volume(PVC, 'faulted', 'detached')] });
     expect(brief(before)).toEqual([{ rule: 'longhorn-volume-unhealthy', severity: 'medium', node: null, subject: PVC }]);
     expect(before[0].message).toContain('is faulted: the upgrade webhook refuses to start with degraded volumes');
