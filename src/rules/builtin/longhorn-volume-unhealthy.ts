@@ -21,6 +21,8 @@ interface Transition {
 
 const BECAME = /[Vv]olume (\S+) became (degraded|healthy|faulted)/;
 const WAITING = /Waiting for volume (\S+) to be healthy\.\.\./;
+/** The pre-drain's `wait_longhorn_engines` once a volume it checks is healthy. */
+const HEALTHY_AGAIN = /^Volume (\S+) is healthy\.$/;
 const DEAD = /Engine of volume (\S+) dead unexpectedly/;
 /**
  * Degraded volumes rebuilt within this are the normal effect of a drained or rebooted node: informational. The upgrade
@@ -78,7 +80,7 @@ export const longhornVolumeUnhealthy: RuleModule = {
     ],
     sources: ['Volume (longhorn.io)', 'Event (longhorn-manager)', 'pre-drain'],
     messages: {
-      recovered: 'Longhorn volume {{volume}} was {{state}} from {{from}} until it recovered at {{to}} ({{duration}}).',
+      recovered: 'Longhorn volume {{volume}} was {{state}} from {{from}} until it recovered at {{to}}{{duration}}.',
       notRecovered: 'Longhorn volume {{volume}} became {{state}} at {{from}} and was still {{current}} when the bundle was collected.',
       healthyAtCollection: 'Longhorn volume {{volume}} became {{state}} at {{from}}; it was healthy again when the bundle was collected.',
       noRecoverySeen:
@@ -92,7 +94,7 @@ export const longhornVolumeUnhealthy: RuleModule = {
       "2025-06-14T12:31:07.554120981Z Waiting for volume pvc-2d047b5c-cc51-4775-8a22-0eadc9d9656f to be healthy...",
     ],
   },
-  literals: ['to be healthy...', 'became degraded', 'became healthy', 'became faulted', 'dead unexpectedly'],
+  literals: ['to be healthy...', 'is healthy.', 'became degraded', 'became healthy', 'became faulted', 'dead unexpectedly'],
   create(context) {
     const transitions: Transition[] = [];
     const fromLine = (text: string, member: MemberInfo): { volume: string; health: Health; node: string | null } | null => {
@@ -101,7 +103,9 @@ export const longhornVolumeUnhealthy: RuleModule = {
       const became = BECAME.exec(text);
       if (became) return { volume: became[1], health: became[2] as Health, node: member.node };
       const dead = DEAD.exec(text);
-      return dead ? { volume: dead[1], health: 'dead', node: member.node } : null;
+      if (dead) return { volume: dead[1], health: 'dead', node: member.node };
+      const healthy = HEALTHY_AGAIN.exec(text.trim());
+      return healthy ? { volume: healthy[1], health: 'healthy', node: upgradeJobNode(member.pod, 'pre-drain') ?? member.node } : null;
     };
     return {
       event(e, member) {
@@ -158,7 +162,7 @@ export const longhornVolumeUnhealthy: RuleModule = {
             const messageId =
               !upgrade && currentBad && stillOpen
                 ? 'readiness'
-                : recovered && from !== null && to !== null
+                : episode.recovery !== null
                   ? 'recovered'
                   : recovered
                     ? 'healthyAtCollection'
@@ -181,8 +185,8 @@ export const longhornVolumeUnhealthy: RuleModule = {
                 volume: name,
                 state,
                 from: toIso(from) ?? 'an unknown time',
-                to: toIso(to) ?? '',
-                duration: from !== null && to !== null ? formatDuration(to - from) : '',
+                to: toIso(to) ?? 'an unknown time',
+                duration: from !== null && to !== null ? ` (${formatDuration(to - from)})` : '',
                 current: current ?? 'unknown',
               },
               evidence: evidence.sort(compareEvidence),

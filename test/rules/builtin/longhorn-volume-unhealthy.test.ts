@@ -62,6 +62,29 @@ describe('longhorn-volume-unhealthy', () => {
     expect(before[0].message).toContain('is faulted: the upgrade webhook refuses to start with degraded volumes');
   });
 
+  it('reads the end of a wait from the pre-drain log when no event is left, even without times', () => {
+    const ARCHIVE = 'logs/harvester-system.hvst-upgrade-x2hz8-pre-drain-harvester-01-5vbjm.apply.20250614.log.gz';
+    const [f, ...rest] = runRule(rule, {
+      facts,
+      upgrade: null,
+      members: [
+        {
+          path: ARCHIVE,
+          lines: [
+            `+ echo 'Waiting for volume ${PVC} to be healthy...'`,
+            `Waiting for volume ${PVC} to be healthy...`,
+            '+ sleep 10',
+            `+ echo 'Volume ${PVC} is healthy.'`,
+            `Volume ${PVC} is healthy.`,
+          ],
+        },
+      ],
+    });
+    expect(rest).toEqual([]);
+    expect([f.node, f.fields.recovered, cited(f)]).toEqual(['harvester-01', true, [`${ARCHIVE}:2`, `${ARCHIVE}:5`]]);
+    expect(f.message).toBe(`Longhorn volume ${PVC} was degraded from an unknown time until it recovered at an unknown time.`);
+  });
+
   it('reports only the lasting stretch of a volume degraded twice', () => {
     const [f, ...rest] = runRule(rule, {
       facts,
