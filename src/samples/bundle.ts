@@ -125,37 +125,36 @@ export function upgradeLogTree(p: Played): Tree {
   const rec = p.story.rec;
   const from = rec.createdAt + 47 * US_PER_S;
   const to = rec.logEnd ?? p.bundleCreatedAt;
-  const files = new Map<string, Leaf>();
-  const rng = Rng.derive(w.seed, 'upgradelog-order');
+  // fluentd appends to one file per pod name, container and day: a static pod recreated under the same
+  // name keeps writing into the same file.
+  const sources = new Map<string, { pod: Pod; container: Container; run: number }[]>();
   for (const pod of w.pods) {
     if (!upgradeLogCollects(pod.namespace, pod.workload)) continue;
-    if (pod.createdAt >= to || (pod.deletedAt !== null && pod.deletedAt <= from)) continue;
     for (const c of pod.containers) {
-      const days = new Map<string, number[]>();
       c.runs.forEach((r, i) => {
-        if (r.start < to && (r.end === null || r.end > from)) {
-          const key = dayKey(Math.max(r.start, from));
-          days.set(key, [...(days.get(key) ?? []), i]);
-        }
+        if (r.start >= to || (r.end !== null && r.end <= from)) return;
+        const name = `logs/${pod.namespace}.${pod.name}.${c.name}.${dayKey(Math.max(r.start, from))}.log.gz`;
+        (sources.get(name) ?? sources.set(name, []).get(name)!).push({ pod, container: c, run: i });
       });
-      for (const [day, runs] of days) {
-        const name = `logs/${pod.namespace}.${pod.name}.${c.name}.${day}.log.gz`;
-        files.set(name, {
-          kind: 'file',
-          content: () => {
-            const lrng = Rng.derive(w.seed, `upgradelog/${name}`);
-            const gen = textChunks((function* () {
-              for (const i of runs) for (const l of window(runLines(p, pod, c, i, to, lrng), from, to)) yield l.text;
-            })());
-            return Readable.from((function* () {
-              for (const chunk of gen) yield Buffer.from(chunk, 'utf8');
-            })()).pipe(createGzip({ level: 6 }));
-          },
-        });
-      }
     }
   }
-  return { root: '', mtime: to + 4 * 60 * US_PER_S, entries: treeEntries(files, rng) };
+  const files = new Map<string, Leaf>();
+  for (const [name, runs] of sources) {
+    files.set(name, {
+      kind: 'file',
+      content: () => {
+        const lrng = Rng.derive(w.seed, `upgradelog/${name}`);
+        const merged = mergeLines(runs.map((r) => window(runLines(p, r.pod, r.container, r.run, to, lrng), from, to)));
+        const gen = textChunks((function* () {
+          for (const l of merged) yield l.text;
+        })());
+        return Readable.from((function* () {
+          for (const chunk of gen) yield Buffer.from(chunk, 'utf8');
+        })()).pipe(createGzip({ level: 6 }));
+      },
+    });
+  }
+  return { root: '', mtime: to + 4 * 60 * US_PER_S, entries: treeEntries(files, Rng.derive(w.seed, 'upgradelog-order')) };
 }
 
 /** `hvst-upgrade-<id>-upgradelog-archive-<time>.zip`, as the download handler names it. */

@@ -123,10 +123,10 @@ const migrateStep = (story: UpgradeStory): Micros => Math.max(Math.floor((16 * S
 const allVolumes = (w: World, extra: Played['systemVolumes']): string[] => [...[...w.vms.values()].map((v) => v.def.volume), ...extra.map((x) => x.name)];
 
 /** A node upgraded the right way: pre-drain, drain (PDB clears in seconds), plan, post-drain, reboot. */
-function properNode(story: UpgradeStory, node: string, start: Micros, volumes: string[], opts: { healthyAt?: Micros; unhealthyVolume?: string; blockedFor?: Micros } = {}): Micros {
-  const preEnd = story.preDrain(node, start, { healthyAt: opts.healthyAt ?? start, unhealthyVolume: opts.unhealthyVolume, migrateStep: migrateStep(story) });
+function properNode(story: UpgradeStory, node: string, start: Micros, volumes: string[]): Micros {
+  const preEnd = story.preDrain(node, start, { migrateStep: migrateStep(story) });
   const drainStart = preEnd + 9 * S;
-  const drainEnd = story.drain(node, drainStart, { blockedUntil: drainStart + (opts.blockedFor ?? 8 * S) });
+  const drainEnd = story.drain(node, drainStart, { blockedUntil: drainStart + 8 * S });
   story.replicasDown(drainEnd - 3 * S, drainEnd + 16 * MIN, volumes);
   const planEnd = story.applyPlan(node, drainEnd + 6 * S);
   return story.postDrain(node, planEnd + 20 * S).succeededAt;
@@ -166,7 +166,7 @@ export function playIncident(scale = 1): Played {
   }
 
   // harvester-03 the right way — but its drain hangs on the instance-manager PDB for 75 minutes.
-  const preEnd = story.preDrain('harvester-03', T('09:43:10'), { healthyAt: T('09:43:10'), migrateStep: migrateStep(story) });
+  const preEnd = story.preDrain('harvester-03', T('09:43:10'), { migrateStep: migrateStep(story) });
   const stuck = w.migrations.find((m) => m.source === 'harvester-03' && m.start >= T('09:43:10'))!;
   const stuckVm = vm(stuck.vm);
   const engine = `${stuckVm.def.volume}-e-0`;
@@ -182,17 +182,18 @@ export function playIncident(scale = 1): Played {
   const done03 = story.postDrain('harvester-03', plan03 + 20 * S).succeededAt;
 
   // harvester-01 and -02 get their hooks now, after the fact.
-  const done01 = properNode(story, 'harvester-01', done03 + 40 * S, allVolumes(w, sysVols), { healthyAt: slowTo + 4 * S, unhealthyVolume: stuckVm.def.volume });
+  const done01 = properNode(story, 'harvester-01', done03 + 40 * S, allVolumes(w, sysVols));
   facts.prometheusOoms = [];
   const prom = prometheusOomLoop(w, 5, RELEASE_TO);
   facts.prometheusOoms = prom.containers[0].runs.filter((r) => r.reason === 'OOMKilled').map((r) => r.end! - 200_000);
-  const done02 = properNode(story, 'harvester-02', Math.max(done01 + 40 * S, T('12:02:00')), allVolumes(w, sysVols), { healthyAt: done01 + 5 * MIN });
+  const done02 = properNode(story, 'harvester-02', Math.max(done01 + 40 * S, T('12:02:00')), allVolumes(w, sysVols));
   story.finish(done02 + 2 * S, done02 + 2 * MIN + 48 * S);
 
   // Afterwards: two of the halted VMs started by hand; one VM shut down gracefully.
-  startVmsByHand(w, [vm('gpu-ml-01'), vm('license-server-01')], T('12:33:00'), RELEASE_TO);
+  startVmsByHand(w, [vm('gpu-ml-01'), vm('license-server-01')], T('12:41:00'), RELEASE_TO);
   facts.startedByHand = ['gpu-ml-01', 'license-server-01'];
-  const web = vm('web-18');
+  // A VM that was never killed, shut down cleanly by the operator: a look-alike of the kills.
+  const web = [...w.vms.values()].find((v) => v.def.name.startsWith('web-') && w.currentRun(v) && !facts.killed.some((k) => k.vm === v.def.name))!;
   web.runStrategy = 'Halted';
   web.strategyChangedAt = T('12:52:30');
   vmGracefulStop(w, web, T('12:52:30'), 'halted');
@@ -232,7 +233,7 @@ export function playClean(scale = 1): Played {
   let t = T('09:33:05');
   for (const node of ['harvester-01', 'harvester-02', 'harvester-03']) {
     if (node === 'harvester-01') for (const spec of rke2ChartWorkloads(RELEASE_TO)) w.rollout(spec, t + 12 * MIN);
-    const done = properNode(story, node, t, allVolumes(w, sysVols), { healthyAt: t + (node === 'harvester-01' ? 0 : 3 * MIN) });
+    const done = properNode(story, node, t, allVolumes(w, sysVols));
     t = done + 40 * S;
   }
   story.finish(t, t + 2 * MIN + 31 * S);
@@ -272,7 +273,7 @@ export function playStalled(scale = 1): Played {
   const done01 = properNode(story, 'harvester-01', T('09:33:05'), allVolumes(w, sysVols));
   // harvester-02: a volume degrades during its pre-drain migrations and its engine stays on the node.
   const preStart = done01 + 40 * S;
-  const preEnd = story.preDrain('harvester-02', preStart, { healthyAt: preStart + 3 * MIN, migrateStep: migrateStep(story) });
+  const preEnd = story.preDrain('harvester-02', preStart, { migrateStep: migrateStep(story) });
   const bad = w.migrations.filter((m) => m.source === 'harvester-02' && m.start >= preStart)[3];
   const badVm = w.vm(bad.vm);
   const engine = `${badVm.def.volume}-e-0`;

@@ -479,8 +479,13 @@ export class UpgradeStory {
    * `<upgrade>-pre-drain-<node>` (upgrade_node.sh pre-drain): volumes healthy, live-migrate VMs away
    * (KubeVirt evacuation by the `kubevirt.io/drain` taint), wait until the node has no VMs.
    */
-  preDrain(node: string, start: Micros, opts: { healthyAt: Micros; unhealthyVolume?: string; migrateStep: Micros }): Micros {
+  preDrain(node: string, start: Micros, opts: { migrateStep: Micros }): Micros {
     const w = this.w;
+    // wait_longhorn_engines: volumes still degraded from the previous node's reboot hold the job back.
+    const degradedNow = this.rec.degraded.filter((d) => d.from <= start && d.to !== null && d.to > start).sort((a, b) => a.to! - b.to!);
+    const slowest = degradedNow.at(-1);
+    const unhealthyVolume = slowest?.volume;
+    const healthyAt = slowest?.to ?? start;
     const pre = this.rec.planAnnotations[node];
     const drainOpts = drainOptionsJson();
     pre['rke.cattle.io/drain-options'] = drainOpts;
@@ -499,12 +504,12 @@ export class UpgradeStory {
     out((t += 400_000), "++ jq -r '.items | map(select(.spec.allowScheduling == true)) | length'");
     out((t += 100_000), '+ node_count=3');
     const engines = w.vmsOn(node).slice(0, 6).map((v) => v.def.volume);
-    if (opts.unhealthyVolume && !engines.includes(opts.unhealthyVolume)) engines.unshift(opts.unhealthyVolume);
+    if (unhealthyVolume && !engines.includes(unhealthyVolume)) engines.unshift(unhealthyVolume);
     for (const vol of engines) {
       out((t += 200_000), `+ echo 'Checking running engine ${vol}-e-0...'`);
       out(t + 1000, `Checking running engine ${vol}-e-0...`);
-      if (vol === opts.unhealthyVolume) {
-        for (; t < opts.healthyAt; t += 10 * S) {
+      if (vol === unhealthyVolume) {
+        for (; t < healthyAt; t += 10 * S) {
           out(t + 2 * S, `++ kubectl get volumes.longhorn.io/${vol} -n longhorn-system -o 'jsonpath={.status.robustness}'`);
           out(t + 2.4 * S, '+ robustness=degraded');
           out(t + 2.4 * S + 100, "+ '[' degraded = healthy ']'");
