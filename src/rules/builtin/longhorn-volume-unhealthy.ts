@@ -25,7 +25,7 @@ const WAITING = /Waiting for volume (\S+) to be healthy\.\.\./;
 const HEALTHY_AGAIN = /^Volume (\S+) is healthy\.$/;
 const DEAD = /Engine of volume (\S+) dead unexpectedly/;
 /**
- * Degraded volumes rebuilt within this are the normal effect of a drained or rebooted node: informational. The upgrade
+ * Degraded volumes rebuilt within this are the normal effect of a drained or rebooted node: not reported. The upgrade
  * raises Longhorn's replica-replenishment-wait-interval to 1800 s so replicas wait that long for their node to return.
  */
 const TRANSIENT_MS = 30 * 60_000;
@@ -64,14 +64,16 @@ export const longhornVolumeUnhealthy: RuleModule = {
     description:
       'Longhorn volumes that were degraded or faulted (`volumes.longhorn.io` `status.robustness`, events `volume <v> became ' +
       'degraded` / `became healthy`, `Engine of volume <v> dead unexpectedly`, the pre-drain\'s `Waiting for volume <v> to be ' +
-      'healthy...`): when, for how long, and whether they recovered. Without an upgrade, a volume that is unhealthy now is a ' +
+      'healthy...`): when, for how long, and whether they recovered. A stretch healed within 30 minutes is what a drained or ' +
+      'rebooted node does to its replicas (the upgrade sets the replica-replenishment wait to 1800 s) and is not reported. ' +
+      'Without an upgrade, a volume that is unhealthy now is a ' +
       'readiness problem: the upgrade webhook refuses to start and the pre-drain waits for every volume to be healthy.',
     remediation:
       'Check the volume\'s replicas (`kubectl -n longhorn-system get replicas -l longhornvolume=<v> -o wide`) and the Longhorn ' +
       'UI; let the rebuild finish or add a replica on a healthy node and disk. A faulted volume needs a salvage from its ' +
       'last good replica. Wait until every volume is healthy before starting or continuing an upgrade.',
     falsePositives: [
-      'Volumes degrade while a node is drained or reboots and rebuild when it returns; recoveries within 30 minutes (the upgrade\'s replica-replenishment wait) are informational.',
+      'Volumes degrade while a node is drained or reboots and rebuild when it returns; recoveries within 30 minutes (the upgrade\'s replica-replenishment wait) are not reported.',
     ],
     references: [
       'https://github.com/harvester/harvester/issues/8649',
@@ -146,12 +148,11 @@ export const longhornVolumeUnhealthy: RuleModule = {
           if (all.length === 0) continue;
           // A volume rebuilt within the upgrade's replenishment wait is what a drained or rebooted node does to it.
           const lasting = all.filter(lastsLong);
-          const reported = lasting.length > 0 ? lasting : all;
           const node = seq.find((t) => t.health === 'waiting' && t.node)?.node ?? null;
           const objectRef = object
             ? [objectEvidence(object, `Volume longhorn-system/${name}: robustness ${current ?? 'unknown'}, state ${object.raw?.status?.state ?? 'unknown'}`)]
             : [];
-          for (const episode of reported) {
+          for (const episode of lasting) {
             const first = episode.signs[0] ?? null;
             const from = first?.time ?? null;
             const stillOpen = episode.recovery === null;
@@ -180,7 +181,6 @@ export const longhornVolumeUnhealthy: RuleModule = {
               node,
               subject: name,
               // No single time: the finding spans its evidence, from the first unhealthy sign to the recovery.
-              severity: lasting.length > 0 ? undefined : 'informational',
               data: {
                 volume: name,
                 state,
