@@ -135,7 +135,10 @@ export const nonMigratableVm: RuleModule = {
             const reasons = nonMigratableReasons(spec, labels, current);
             if (reasons.length === 0) continue;
             const c = caseOf(`${o.namespace}/${o.name}`);
-            for (const r of reasons) c.reasons.add(kind === 'VirtualMachineInstance' && r.startsWith('node selector') ? `${r} (on the VMI)` : r);
+            // A VMI reason its VM's template lacks (a node selector left by a failed migration) is named as such.
+            const owner = kind === 'VirtualMachineInstance' ? objects.get('VirtualMachine', o.namespace, o.name) : undefined;
+            const template = owner ? nonMigratableReasons(vmSpec(owner), labels, null) : null;
+            for (const r of reasons) c.reasons.add(template && !template.includes(r) ? `${r} (on the VMI only)` : r);
             c.evidence.push(objectEvidence(o, `${kind} ${o.namespace}/${o.name}: ${reasons.join('; ')}`));
           }
         }

@@ -72,10 +72,19 @@ describe('non-migratable-vm', () => {
 
     const pinned = findings.find((f) => f.subject === 'default/pinned-db-01')!;
     expect(pinned.fields).toMatchObject({ runningAtCollection: true, runStrategy: 'Always (running: true)' });
-    expect(pinned.message).toContain('node selector kubernetes.io/hostname=harvester-02');
+    expect(pinned.fields.reasons).toBe('node selector kubernetes.io/hostname=harvester-02');
     expect(pinned.message).toContain('it was running again at collection time on harvester-02');
 
     expect(findings.find((f) => f.subject === 'default/gpu-only-03')!.message).toContain('required node affinity no other schedulable node satisfies');
+  });
+
+  it('names a node selector that only the VMI carries (left by a failed migration)', () => {
+    const [f] = runRule(rule, {
+      facts,
+      upgrade: story(),
+      objects: [...nodes, vm('web-07', { domain: { devices: { disks: [] } } }, { running: true }), vmi('web-07', 'harvester-02', PINNED)],
+    });
+    expect(f.fields.reasons).toBe('node selector kubernetes.io/hostname=harvester-02 (on the VMI only)');
   });
 
   it('reads the pre-drain detector and marks the VMs it stopped', () => {
