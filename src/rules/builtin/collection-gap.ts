@@ -140,7 +140,9 @@ export const collectionGap: RuleModule = {
           const candidates = pods.filter((p) => p.name === m.pod);
           const pod = candidates.length === 1 ? candidates[0] : undefined;
           const previous = m.reason.startsWith('previous terminated container');
-          const file = pod ? `logs/${pod.namespace}/${m.pod}/${m.container}.log${previous ? '.1' : ''}` : `log of pod ${m.pod} container ${m.container}${previous ? ' (previous instance)' : ''}`;
+          const file = pod
+            ? `logs/${pod.namespace}/${m.pod}/${m.container}.log${previous ? '.1' : ''}`
+            : `log of pod ${m.pod} container ${m.container}${previous ? ' (previous instance)' : ''}`;
           context.report({
             messageId: 'logMissing',
             node: podNode(pod),

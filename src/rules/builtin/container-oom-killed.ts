@@ -85,7 +85,10 @@ export const containerOomKilled: RuleModule = {
         const caseFor = (pod: string | null, podObject: K8sObject | null, container: string | null, comm: string, node: string | null): Case => {
           const key = pod ?? `process ${comm} on ${node ?? 'an unknown node'}`;
           let c = cases.get(key);
-          if (!c) cases.set(key, (c = { pod, podObject, container: container ?? comm, containerKnown: container !== null, node, times: [], evidence: [] }));
+          if (!c) {
+            c = { pod, podObject, container: container ?? comm, containerKnown: container !== null, node, times: [], evidence: [] };
+            cases.set(key, c);
+          }
           return c;
         };
         const addTime = (c: Case, time: number | null): void => {

@@ -36,8 +36,10 @@ const imNodes = (objects: ObjectIndex): Map<string, string> => {
     if (typeof node === 'string' && node !== '' && !map.has(im)) map.set(im, node);
   };
   for (const im of objects.byKind('InstanceManager')) put(im.name, im.raw?.spec?.nodeID);
-  for (const pod of objects.byKind('Pod'))
-    if (pod.namespace === LONGHORN && pod.name.startsWith('instance-manager')) put(pod.name, podNode(pod) ?? pod.raw?.metadata?.labels?.['longhorn.io/node']);
+  for (const pod of objects.byKind('Pod')) {
+    if (pod.namespace !== LONGHORN || !pod.name.startsWith('instance-manager')) continue;
+    put(pod.name, podNode(pod) ?? pod.raw?.metadata?.labels?.['longhorn.io/node']);
+  }
   for (const pdb of objects.byKind('PodDisruptionBudget'))
     if (pdb.namespace === LONGHORN) put(pdb.name, pdb.raw?.spec?.selector?.matchLabels?.['longhorn.io/node']);
   return map;

@@ -142,16 +142,16 @@ export const longhornVolumeUnhealthy: RuleModule = {
             // Unhealthy now although no event says so any more: Longhorn's own `lastDegradedAt` tells since when.
             const since = parseK8sTime(object?.raw?.status?.lastDegradedAt);
             const text = `Volume longhorn-system/${name}: robustness ${current}, lastDegradedAt ${object?.raw?.status?.lastDegradedAt ?? 'unknown'}`;
-            const sign: Transition = { volume: name, health: current as Health, node: null, time: since, evidence: objectEvidence(object!, text, since) };
+            const evidence = objectEvidence(object!, text, since);
+            const sign: Transition = { volume: name, health: current as Health, node: null, time: since, evidence };
             all.push({ signs: since === null ? [] : [sign], recovery: null });
           }
           if (all.length === 0) continue;
           // A volume rebuilt within the upgrade's replenishment wait is what a drained or rebooted node does to it.
           const lasting = all.filter(lastsLong);
           const node = seq.find((t) => t.health === 'waiting' && t.node)?.node ?? null;
-          const objectRef = object
-            ? [objectEvidence(object, `Volume longhorn-system/${name}: robustness ${current ?? 'unknown'}, state ${object.raw?.status?.state ?? 'unknown'}`)]
-            : [];
+          const objectText = `Volume longhorn-system/${name}: robustness ${current ?? 'unknown'}, state ${object?.raw?.status?.state ?? 'unknown'}`;
+          const objectRef = object ? [objectEvidence(object, objectText)] : [];
           for (const episode of lasting) {
             const first = episode.signs[0] ?? null;
             const from = first?.time ?? null;

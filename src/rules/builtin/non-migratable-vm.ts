@@ -158,7 +158,8 @@ export const nonMigratableVm: RuleModule = {
             state.running === true
               ? `it was running again at collection time${state.node ? ` on ${state.node}` : ''}`
               : state.running === false
-                ? `it was still stopped at collection time${state.strategy ? ` (run strategy ${state.strategy})` : ''}: start it again if it should run`
+                ? `it was still stopped at collection time${state.strategy ? ` (run strategy ${state.strategy})` : ''}: ` +
+                  'start it again if it should run'
                 : 'whether it runs again cannot be told (no VirtualMachine object in the bundle)';
           const evidence = c.evidence.sort(compareEvidence);
           const time = evidence.find((e) => e.time !== null)?.time ?? null;

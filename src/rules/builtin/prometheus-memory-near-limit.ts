@@ -38,7 +38,8 @@ export const prometheusMemoryNearLimit: RuleModule = {
         for (const metrics of objects.byKind('PodMetrics')) {
           if (!metrics.name.startsWith('prometheus-')) continue;
           const containers: any[] = Array.isArray(metrics.raw?.containers) ? metrics.raw.containers : [];
-          const usage = parseQuantity(containers.find((c) => c?.name === PROMETHEUS)?.usage?.memory);
+          const usageText = containers.find((c) => c?.name === PROMETHEUS)?.usage?.memory;
+          const usage = parseQuantity(usageText);
           const pod = objects.get('Pod', metrics.namespace, metrics.name);
           const limitText = containerMemoryLimit(pod, PROMETHEUS);
           const limit = parseQuantity(limitText);
@@ -60,7 +61,7 @@ export const prometheusMemoryNearLimit: RuleModule = {
               impact: upgrade ? '' : ': an upgrade is likely to OOM-kill it; raise its memory first',
             },
             evidence: [
-              objectEvidence(metrics, `PodMetrics ${subject} container ${PROMETHEUS}: memory ${containers.find((c) => c?.name === PROMETHEUS)?.usage?.memory}`, time),
+              objectEvidence(metrics, `PodMetrics ${subject} container ${PROMETHEUS}: memory ${usageText}`, time),
               ...(pod ? [objectEvidence(pod, `Pod ${subject} container ${PROMETHEUS}: resources.limits.memory ${limitText}`)] : []),
             ],
             fields: { usageBytes: usage, limitBytes: limit, percentOfLimit: percent },

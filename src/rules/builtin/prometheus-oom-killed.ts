@@ -15,6 +15,13 @@ const SAME_KILL_MS = 60_000;
 const isPrometheusPod = (pod: K8sObject): boolean =>
   pod.name.startsWith('prometheus-') && containerStatuses(pod).some((s) => s.name === PROMETHEUS);
 
+/** ` during the upgrade`, `, 2 of them during the upgrade`, ` outside the upgrade window`, or nothing without an upgrade. */
+const relationToUpgrade = (count: number, inWindow: number, upgrade: boolean): string => {
+  if (!upgrade) return '';
+  if (inWindow === count) return ' during the upgrade';
+  return inWindow > 0 ? `, ${inWindow} of them during the upgrade` : ' outside the upgrade window';
+};
+
 interface Case {
   pod: K8sObject | null;
   node: string | null;
@@ -102,11 +109,10 @@ export const prometheusOomKilled: RuleModule = {
           const limit = containerMemoryLimit(c.pod ?? undefined, PROMETHEUS);
           const inWindow = times.filter((t) => inUpgradeWindow(t, window)).length;
           const count = c.times.length;
-          const context_ = window === null ? '' : inWindow === count ? ' during the upgrade' : inWindow > 0 ? `, ${inWindow} of them during the upgrade` : ' outside the upgrade window';
           const data = {
             pod: key,
             count: count === 1 ? 'once' : `${count} times`,
-            context: context_,
+            context: relationToUpgrade(count, inWindow, window !== null),
             times: times.length > 0 ? times.map((t) => toIso(t)).join(', ') : 'time unknown',
             restarts: status?.restartCount ?? 'unknown',
             limit: limit ?? 'not set',

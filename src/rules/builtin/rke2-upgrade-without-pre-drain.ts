@@ -154,7 +154,9 @@ export const rke2UpgradeWithoutPreDrain: RuleModule = {
             const acked = annotations['harvesterhci.io/pre-hook'] === annotations['rke.cattle.io/pre-drain'];
             fields.planSecretPreHook = acked ? 'acknowledged' : 'missing';
             if (!acked)
-              evidence.push(objectEvidence(secret, `Secret fleet-local/${secret.name}: rke.cattle.io/pre-drain set, harvesterhci.io/pre-hook not acknowledged`));
+              evidence.push(
+                objectEvidence(secret, `Secret fleet-local/${secret.name}: rke.cattle.io/pre-drain set, harvesterhci.io/pre-hook not acknowledged`),
+              );
           }
           const data = {
             node,

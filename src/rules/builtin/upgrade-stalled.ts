@@ -102,7 +102,16 @@ const phaseEntry = (story: UpgradeStory, state: string): Stamp | null => {
 const lastNodeProgress = (story: UpgradeStory): number | null => {
   let latest: number | null = null;
   for (const n of story.nodes)
-    for (const s of [n.imagesPreloadedAt, n.preDrainStartedAt, n.preDrainFinishedAt, n.rke2UpgradedAt, n.postDrainStartedAt, n.postDrainFinishedAt, n.rebootedAt, n.succeededAt])
+    for (const s of [
+      n.imagesPreloadedAt,
+      n.preDrainStartedAt,
+      n.preDrainFinishedAt,
+      n.rke2UpgradedAt,
+      n.postDrainStartedAt,
+      n.postDrainFinishedAt,
+      n.rebootedAt,
+      n.succeededAt,
+    ])
       if (s && (latest === null || s.time > latest)) latest = s.time;
   return latest;
 };
@@ -183,7 +192,9 @@ export const upgradeStalled: RuleModule = {
         const nodeStatuses: Record<string, any> = upgrade?.raw?.status?.nodeStatuses ?? {};
         // The Upgrade as `kubectl -n <ns> get upgrade <name>` names it; Upgrades live in harvester-system.
         const subject = `${upgrade?.namespace ?? 'harvester-system'}/${story.name}`;
-        const upgradeEvidence = upgrade ? [objectEvidence(upgrade, `Upgrade ${upgrade.namespace}/${upgrade.name}: upgradeState ${story.state ?? 'unknown'}`)] : [];
+        const upgradeEvidence = upgrade
+          ? [objectEvidence(upgrade, `Upgrade ${upgrade.namespace}/${upgrade.name}: upgradeState ${story.state ?? 'unknown'}`)]
+          : [];
         const reasonOf = (s: any): string =>
           s?.reason || s?.message ? `: ${[s.reason, s.message].filter(Boolean).join(': ')}` : '';
 

@@ -166,7 +166,9 @@ const objectSignals = (objects: ObjectIndex): Signal[] => {
       time: end,
       cls: 'clean-end',
       label: 'live-migrated away',
-      evidence: [objectEvidence(m, `VirtualMachineInstanceMigration ${m.namespace}/${m.name}: ${vmi} migrated from ${state.sourceNode} to ${state.targetNode}`, end)],
+      evidence: [
+        objectEvidence(m, `VirtualMachineInstanceMigration ${m.namespace}/${m.name}: ${vmi} migrated from ${state.sourceNode} to ${state.targetNode}`, end),
+      ],
     });
   }
   return signals;
