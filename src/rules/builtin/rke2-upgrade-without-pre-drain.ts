@@ -84,7 +84,7 @@ export const rke2UpgradeWithoutPreDrain: RuleModule = {
         'RKE2 was upgraded on {{node}} at {{time}} ({{trigger}}), {{lead}} before its pre-drain Job completed at ' +
         '{{preDrainAt}}: the VMs still on the node were neither migrated nor shut down before the kubelet restart.',
       inconclusive:
-        'RKE2 was restarted on {{node}} at {{time}} ({{trigger}}), but {{missing}}, so whether a pre-drain ran before it ' +
+        'RKE2 was installed or restarted on {{node}} at {{time}} ({{trigger}}), but {{missing}}, so whether a pre-drain ran before it ' +
         'cannot be told.',
     },
     examples: [
@@ -104,7 +104,11 @@ export const rke2UpgradeWithoutPreDrain: RuleModule = {
           if (hasYamls(context.members())) return; // objects were collected and show no upgrade: nothing to judge
           const nodes = [...new Set(all.map((m) => m.node))].sort();
           for (const node of nodes) {
-            const stop = all.find((m) => m.node === node && (m.kind === 'rke2-stop' || m.kind === 'kubelet-start'));
+            // Without the target version, any restart or versioned installer run is a candidate.
+            const own = all.filter((m) => m.node === node);
+            const stop =
+              own.find((m) => m.kind === 'rke2-stop' || m.kind === 'kubelet-start') ??
+              own.find((m) => m.kind === 'rke2-install' && m.version !== null);
             if (!stop) continue;
             if (context.keyEvents().some((k) => isPreDrainEvent(k, node) && k.time <= stop.time)) continue;
             context.report({
@@ -113,12 +117,13 @@ export const rke2UpgradeWithoutPreDrain: RuleModule = {
               time: stop.time,
               severity: 'medium',
               data: {
+                verdict: 'inconclusive',
                 node,
                 time: toIso(stop.time)!,
                 trigger: stop.event.summary,
                 missing: 'the bundle holds no yamls/ (no Upgrade object, no pre-drain Jobs)',
               },
-              evidence: contextEvidence(all.filter((m) => m.node === node), stop.time),
+              evidence: contextEvidence(own, stop.time),
               fields: { verdict: 'inconclusive', rke2UpgradedAt: toIso(stop.time), preDrainFinishedAt: null },
             });
           }

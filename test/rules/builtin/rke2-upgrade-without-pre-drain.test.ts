@@ -146,6 +146,9 @@ describe('rke2-upgrade-without-pre-drain', () => {
     expect(noYamls[0].fields.verdict).toBe('inconclusive');
     expect(noYamls[0].message).toContain('the bundle holds no yamls/');
 
+    const installOnly = runRule(rule, { facts, members: [rke2Upgrade('harvester-02', '09:41')[0]], upgrade: null });
+    expect(installOnly.map((f) => [f.node, iso(f.firstSeen)])).toEqual([['harvester-02', '2025-06-14T09:41:03.204Z']]);
+
     const readiness = runRule(rule, {
       facts,
       members: [...rke2Upgrade('harvester-01', '09:36'), { path: 'yamls/cluster/v1/nodes.yaml', lines: [] }],
