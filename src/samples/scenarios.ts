@@ -193,7 +193,7 @@ export function playIncident(scale = 1): Played {
   startVmsByHand(w, [vm('gpu-ml-01'), vm('license-server-01')], T('12:41:00'), RELEASE_TO);
   facts.startedByHand = ['gpu-ml-01', 'license-server-01'];
   // A VM that was never killed, shut down cleanly by the operator: a look-alike of the kills.
-  const web = [...w.vms.values()].find((v) => v.def.name.startsWith('web-') && w.currentRun(v) && !facts.killed.some((k) => k.vm === v.def.name))!;
+  const web = [...w.vms.values()].find((v) => v.def.name.startsWith('web-') && w.currentRun(v) && v.def.name !== stuckVm.def.name && !facts.killed.some((k) => k.vm === v.def.name))!;
   web.runStrategy = 'Halted';
   web.strategyChangedAt = T('12:52:30');
   vmGracefulStop(w, web, T('12:52:30'), 'halted');
@@ -229,6 +229,8 @@ export function playClean(scale = 1): Played {
   const facts = emptyFacts();
   const sysVols = systemVolumes(seed);
   const story = new UpgradeStory(boot, 'hvst-upgrade-b4n9t', RELEASE_FROM, RELEASE_TO);
+  // Keeps the Harvester controller off harvester-01, so its log still holds the maintenance of that node.
+  w.prefer('harvester', ['harvester-03', 'harvester-02']);
   prelude(story);
   let t = T('09:33:05');
   for (const node of ['harvester-01', 'harvester-02', 'harvester-03']) {
@@ -237,8 +239,8 @@ export function playClean(scale = 1): Played {
     t = done + 40 * S;
   }
   story.finish(t, t + 2 * MIN + 31 * S);
-  maintenance(w, 'harvester-03', T('11:05:00'), RELEASE_TO);
-  facts.maintenance = { node: 'harvester-03', at: T('11:05:00') };
+  maintenance(w, 'harvester-01', T('11:05:00'), RELEASE_TO);
+  facts.maintenance = { node: 'harvester-01', at: T('11:05:00') };
   const web = w.vm('web-07');
   web.runStrategy = 'Halted';
   web.strategyChangedAt = T('11:32:00');

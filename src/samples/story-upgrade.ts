@@ -472,7 +472,8 @@ export class UpgradeStory {
 
   /** RerunOnFailure: virt-controller starts a new VMI for each killed VM. */
   restartKilled(vms: readonly VmState[], t: Micros, stepUs: Micros): void {
-    vms.forEach((vm, i) => vmStartLines(this.w, vm, t + i * stepUs, this.to));
+    const load = this.w.vmLoad();
+    vms.forEach((vm, i) => vmStartLines(this.w, vm, t + i * stepUs, this.to, load));
   }
 
   /**

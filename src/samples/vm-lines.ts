@@ -38,14 +38,14 @@ export function launcherStartLines(w: World, pod: Pod, vm: VmState, vmiUid: stri
   l(3.4 * S, 'client.go:297', 'kubevirt domain status: Running(1):Unknown(1)');
 }
 
-/** A VM start seen by virt-controller (new VMI) and virt-handler (domain up). */
-export function vmStartLines(w: World, vm: VmState, t: Micros, rel: ReleaseInfo, byController = true): void {
-  const run = w.vmStart(vm, pickNode(w, vm, t), t, images(rel).virtLauncher);
+/** A VM start seen by virt-controller (new VMI) and virt-handler (domain up). `load` is the scheduler's view. */
+export function vmStartLines(w: World, vm: VmState, t: Micros, rel: ReleaseInfo, load: Map<string, number> = w.vmLoad()): void {
+  const node = pickNode(w, vm, t, load);
+  load.set(node, (load.get(node) ?? 0) + 1);
+  const run = w.vmStart(vm, node, t, images(rel).virtLauncher);
   const seg = run.segments[0];
-  if (byController) {
-    const ctrl = w.workloadPod('harvester-system', 'virt-controller', t);
-    w.log(ctrl, 'virt-controller', t, kv(t, 'virt-controller', 'vm.go:1419', `Started VM by creating the new virtual machine instance ${vm.def.name}`, vmRef(vm)));
-  }
+  const ctrl = w.workloadPod('harvester-system', 'virt-controller', t);
+  w.log(ctrl, 'virt-controller', t, kv(t, 'virt-controller', 'vm.go:1419', `Started VM by creating the new virtual machine instance ${vm.def.name}`, vmRef(vm)));
   launcherStartLines(w, seg.pod, vm, run.vmiUid, seg.pod.containers[0].runs[0].start, false);
   const handler = w.nodePod('harvester-system', 'virt-handler', seg.node, t + 4 * S);
   const ht = seg.pod.containers[0].runs[0].start + 4 * S;
@@ -56,11 +56,10 @@ export function vmStartLines(w: World, vm: VmState, t: Micros, rel: ReleaseInfo,
 }
 
 /** Scheduler choice for a (re)started VM: its pinned node, else a schedulable node with the fewest VMs. */
-function pickNode(w: World, vm: VmState, t: Micros): string {
+function pickNode(w: World, vm: VmState, t: Micros, load: Map<string, number>): string {
   if (vm.def.special) return vm.def.special.node;
-  const nodes = w.schedulable(t);
-  const load = (n: string): number => w.vmsOn(n).length;
-  return nodes.slice().sort((a, b) => load(a) - load(b) || (a < b ? -1 : 1))[0];
+  const l = (n: string): number => load.get(n) ?? 0;
+  return w.schedulable(t).sort((a, b) => l(a) - l(b) || (a < b ? -1 : 1))[0];
 }
 
 /**

@@ -475,8 +475,19 @@ export class World {
     return r ? r.segments[r.segments.length - 1].node : null;
   }
 
+  /** Running VMs on `node`, in the order the VMs were added. */
   vmsOn(node: string): VmState[] {
     return [...this.vms.values()].filter((v) => this.vmNode(v) === node);
+  }
+
+  /** Number of running VMs per node (what the scheduler balances on). */
+  vmLoad(): Map<string, number> {
+    const load = new Map<string, number>([...this.nodes.keys()].map((n) => [n, 0]));
+    for (const v of this.vms.values()) {
+      const n = this.vmNode(v);
+      if (n) load.set(n, load.get(n)! + 1);
+    }
+    return load;
   }
 
   private launcherSpec(vm: VmState, image: string): WorkloadSpec {

@@ -75,7 +75,7 @@ describe('ground truth of the other scenarios', () => {
     const truth = groundTruth('upgrade-v1.4.2-to-v1.5.0-clean');
     expect(truth.expected).toEqual([]);
     expect(truth.upgrade.state).toBe('Succeeded');
-    expect(truth.silent.some((s) => s.ruleId === 'maintenance-mode-leftover' && s.node === 'harvester-03')).toBe(true);
+    expect(truth.silent.some((s) => s.ruleId === 'maintenance-mode-leftover' && s.node === 'harvester-01')).toBe(true);
   });
 
   it('stalled: harvester-02 stuck Pre-drained for about three hours behind the instance-manager PDB', () => {
