@@ -9,7 +9,7 @@ const HW = 'Dell Inc. PowerEdge R750/0PJ80M, BIOS 1.13.2 12/08/2023';
 
 function klines(w: World, node: string, t: Micros, texts: readonly string[], stepUs = 0): void {
   const skew = w.node(node).skew;
-  texts.forEach((text, i) => w.kernel(node, t + i * stepUs, journalLine(t + i * stepUs + skew, node, 'kernel', null, text)));
+  texts.forEach((text, i) => w.kernel(node, t + i * stepUs, (tt) => journalLine(tt + skew, node, 'kernel', null, text)));
 }
 
 /** The first kernel messages of a boot (what `journalctl -k -b` starts with). */

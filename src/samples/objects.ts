@@ -558,10 +558,22 @@ function volumeInfos(played: Played): VolumeInfo[] {
   return [...vms, ...sys];
 }
 
+/** Degraded windows by volume, indexed once per played scenario. */
+const degradedIndex = new WeakMap<Played, Map<string, Played['story']['rec']['degraded']>>();
+function windowsOf(played: Played, vol: string): Played['story']['rec']['degraded'] {
+  let idx = degradedIndex.get(played);
+  if (!idx) {
+    idx = new Map();
+    for (const d of played.story.rec.degraded) (idx.get(d.volume) ?? idx.set(d.volume, []).get(d.volume)!).push(d);
+    degradedIndex.set(played, idx);
+  }
+  return idx.get(vol) ?? [];
+}
+
 function robustness(played: Played, vol: string, attached: boolean): string {
   if (!attached) return 'unknown';
   const at = played.bundleCreatedAt;
-  return played.story.rec.degraded.some((d) => d.volume === vol && d.from <= at && (d.to === null || d.to > at)) ? 'degraded' : 'healthy';
+  return windowsOf(played, vol).some((d) => d.from <= at && (d.to === null || d.to > at)) ? 'degraded' : 'healthy';
 }
 
 function longhornVolume(played: Played, v: VolumeInfo): Obj {
@@ -610,7 +622,7 @@ function longhornVolume(played: Played, v: VolumeInfo): Obj {
 }
 
 function lastDegraded(played: Played, vol: string): string {
-  const ds = played.story.rec.degraded.filter((d) => d.volume === vol && d.from <= played.bundleCreatedAt);
+  const ds = windowsOf(played, vol).filter((d) => d.from <= played.bundleCreatedAt);
   return ds.length ? rfc3339(ds[ds.length - 1].from) : '';
 }
 

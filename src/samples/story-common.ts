@@ -44,17 +44,17 @@ export interface Bootstrap {
 }
 
 const sysd = (w: World, node: string, unit: Parameters<World['journal']>[1], t: Micros, msg: string): void =>
-  w.journal(node, unit, t, journalLine(t + w.node(node).skew, node, 'systemd', 1, msg));
+  w.journal(node, unit, t, (tt) => journalLine(tt + w.node(node).skew, node, 'systemd', 1, msg));
 
 /** Journal lines of a process of a unit at `t` (node-local, skewed clock). */
 export function jlog(w: World, node: string, unit: Parameters<World['journal']>[1], ident: string, pid: number, t: Micros, msg: string): void {
-  w.journal(node, unit, t, journalLine(t + w.node(node).skew, node, ident, pid, msg));
+  w.journal(node, unit, t, (tt) => journalLine(tt + w.node(node).skew, node, ident, pid, msg));
 }
 
 /** A kubelet klog line (skewed clock, kubelet's pid as klog thread id). */
 export function klet(w: World, node: string, t: Micros, level: 'I' | 'W' | 'E', src: string, msg: string): void {
   const pid = w.proc(node, 'kubelet', t).pid;
-  w.kubelet(node, t, klogLine(t + w.node(node).skew, level, pid, src, msg));
+  w.kubelet(node, t, (tt) => klogLine(tt + w.node(node).skew, level, pid, src, msg));
 }
 
 /** rke2-server start sequence (systemd + rke2 logrus lines) and kubelet start; returns when the node is Ready. */
@@ -66,7 +66,7 @@ export function startRke2(w: World, node: string, t: Micros, rel: ReleaseInfo, f
   const pid = w.proc(node, 'rke2', t).pid;
   jlog(w, node, 'rke2-server', 'sh', shPid, t + 40_000, '+ /usr/bin/systemctl is-enabled --quiet nm-cloud-setup.service');
   const r = (dt: number, level: string, msg: string, fields: [string, string][] = []): void =>
-    w.journal(node, 'rke2-server', t + dt, journalLine(t + dt + skew, node, 'rke2', pid, logrusLine(t + dt + skew, level, msg, fields)));
+    w.journal(node, 'rke2-server', t + dt, (tt) => journalLine(tt + skew, node, 'rke2', pid, logrusLine(tt + skew, level, msg, fields)));
   r(0.9 * S, 'warning', 'not running in CIS mode');
   r(0.9 * S, 'info', 'Applying Pod Security Admission Configuration');
   r(1.0 * S, 'info', `Starting rke2 ${rel.kubernetes} (${Rng.derive('rke2', rel.kubernetes).hex(40)})`);
@@ -91,9 +91,9 @@ export function stopRke2(w: World, node: string, t: Micros, shimPids: number): M
   const skew = w.node(node).skew;
   const pid = w.proc(node, 'rke2', t).pid;
   sysd(w, node, 'rke2-server', t, 'Stopping Rancher Kubernetes Engine v2 (server)...');
-  w.journal(node, 'rke2-server', t + 30_000, journalLine(t + 30_000 + skew, node, 'rke2', pid, logrusLine(t + 30_000 + skew, 'info', 'Shutting down /v1, Kind=Node workers')));
-  w.journal(node, 'rke2-server', t + 31_000, journalLine(t + 31_000 + skew, node, 'rke2', pid, logrusLine(t + 31_000 + skew, 'info', 'Shutting down /v1, Kind=Secret workers')));
-  w.journal(node, 'rke2-server', t + 33_000, journalLine(t + 33_000 + skew, node, 'rke2', pid, logrusLine(t + 33_000 + skew, 'info', 'Shutting down apiextensions.k8s.io/v1, Kind=CustomResourceDefinition workers')));
+  w.journal(node, 'rke2-server', t + 30_000, (tt) => journalLine(tt + skew, node, 'rke2', pid, logrusLine(tt + skew, 'info', 'Shutting down /v1, Kind=Node workers')));
+  w.journal(node, 'rke2-server', t + 31_000, (tt) => journalLine(tt + skew, node, 'rke2', pid, logrusLine(tt + skew, 'info', 'Shutting down /v1, Kind=Secret workers')));
+  w.journal(node, 'rke2-server', t + 33_000, (tt) => journalLine(tt + skew, node, 'rke2', pid, logrusLine(tt + skew, 'info', 'Shutting down apiextensions.k8s.io/v1, Kind=CustomResourceDefinition workers')));
   const end = t + 2 * S + 400_000;
   sysd(w, node, 'rke2-server', end, 'rke2-server.service: Deactivated successfully.');
   for (let i = 0; i < shimPids; i++) sysd(w, node, 'rke2-server', end + 1000, `rke2-server.service: Unit process ${w.node(node).def.pidBase + 3000 + i * 41} (containerd-shim) remains running after unit stopped.`);
@@ -108,11 +108,11 @@ export function stopRke2(w: World, node: string, t: Micros, shimPids: number): M
 export function startKubelet(w: World, node: string, t: Micros, rel: ReleaseInfo, firstBoot: boolean): void {
   w.startProc(node, 'kubelet', t, rel.kubernetes);
   const skew = w.node(node).skew;
-  w.kubelet(node, t, 'Flag --cloud-provider has been deprecated, will be removed in 1.25 or later, in favor of removing cloud provider code from Kubelet.');
-  w.kubelet(node, t, 'Flag --containerd has been deprecated, This is a cadvisor flag that was mistakenly registered with the Kubelet. Due to legacy concerns, it will follow the standard CLI deprecation timeline before being removed.');
-  w.kubelet(node, t, "Flag --pod-infra-container-image has been deprecated, will be removed in a future release. Image garbage collector will get sandbox image information from CRI.");
+  w.kubelet(node, t, () => 'Flag --cloud-provider has been deprecated, will be removed in 1.25 or later, in favor of removing cloud provider code from Kubelet.');
+  w.kubelet(node, t, () => 'Flag --containerd has been deprecated, This is a cadvisor flag that was mistakenly registered with the Kubelet. Due to legacy concerns, it will follow the standard CLI deprecation timeline before being removed.');
+  w.kubelet(node, t, () => "Flag --pod-infra-container-image has been deprecated, will be removed in a future release. Image garbage collector will get sandbox image information from CRI.");
   const k = (dt: number, src: string, msg: string, level: 'I' | 'W' | 'E' = 'I'): void =>
-    w.kubelet(node, t + dt, klogLine(t + dt + skew, level, w.proc(node, 'kubelet', t).pid, src, msg));
+    w.kubelet(node, t + dt, (tt) => klogLine(tt + skew, level, w.proc(node, 'kubelet', t).pid, src, msg));
   k(20_000, 'server.go:493', `"Kubelet version" kubeletVersion="${rel.kubernetes}"`);
   k(20_300, 'server.go:495', '"Golang settings" GOGC="" GOMAXPROCS="" GOTRACEBACK=""');
   k(21_000, 'server.go:954', '"Client rotation is on, will bootstrap in background"');

@@ -440,7 +440,7 @@ export class UpgradeStory {
     const w = this.w;
     const skew = w.node(node).skew;
     const oldPid = w.proc(node, 'agent', t).pid;
-    const sysd = (dt: number, msg: string): void => w.journal(node, 'rancher-system-agent', t + dt, journalLine(t + dt + skew, node, 'systemd', 1, msg));
+    const sysd = (dt: number, msg: string): void => w.journal(node, 'rancher-system-agent', t + dt, (tt) => journalLine(tt + skew, node, 'systemd', 1, msg));
     jlog(w, node, 'rancher-system-agent', 'rancher-system-agent', oldPid, t, logrusLine(t + skew, 'error', '[K8s] error while watching plan secret: the server has asked for the client to provide credentials'));
     jlog(w, node, 'rancher-system-agent', 'rancher-system-agent', oldPid, t + 100_000, logrusLine(t + 100_000 + skew, 'fatal', 'error while connecting to Kubernetes cluster: the server has asked for the client to provide credentials'));
     sysd(150_000, 'rancher-system-agent.service: Main process exited, code=exited, status=1/FAILURE');
@@ -577,10 +577,10 @@ export class UpgradeStory {
   private agentRestartByPreDrain(node: string, t: Micros): void {
     const w = this.w;
     const skew = w.node(node).skew;
-    w.journal(node, 'rancher-system-agent', t, journalLine(t + skew, node, 'systemd', 1, 'Stopping Rancher System Agent...'));
-    w.journal(node, 'rancher-system-agent', t + 200_000, journalLine(t + 200_000 + skew, node, 'systemd', 1, 'rancher-system-agent.service: Deactivated successfully.'));
-    w.journal(node, 'rancher-system-agent', t + 210_000, journalLine(t + 210_000 + skew, node, 'systemd', 1, 'Stopped Rancher System Agent.'));
-    w.journal(node, 'rancher-system-agent', t + 300_000, journalLine(t + 300_000 + skew, node, 'systemd', 1, 'Started Rancher System Agent.'));
+    w.journal(node, 'rancher-system-agent', t, (tt) => journalLine(tt + skew, node, 'systemd', 1, 'Stopping Rancher System Agent...'));
+    w.journal(node, 'rancher-system-agent', t + 200_000, (tt) => journalLine(tt + skew, node, 'systemd', 1, 'rancher-system-agent.service: Deactivated successfully.'));
+    w.journal(node, 'rancher-system-agent', t + 210_000, (tt) => journalLine(tt + skew, node, 'systemd', 1, 'Stopped Rancher System Agent.'));
+    w.journal(node, 'rancher-system-agent', t + 300_000, (tt) => journalLine(tt + skew, node, 'systemd', 1, 'Started Rancher System Agent.'));
     const pid = w.startProc(node, 'agent', t + 300_000, 'v0.3.12');
     const a = (dt: number, msg: string): void => jlog(w, node, 'rancher-system-agent', 'rancher-system-agent', pid, t + dt, logrusLine(t + dt + skew, 'info', msg));
     a(700_000, 'Rancher System Agent version v0.3.12 (8a1b3f0) is starting');
@@ -717,10 +717,10 @@ export class UpgradeStory {
   rebootInto(node: string, down: Micros, up: Micros): void {
     const w = this.w;
     const skew = w.node(node).skew;
-    w.journal(node, 'rke2-server', down - 2 * S, journalLine(down - 2 * S + skew, node, 'systemd', 1, 'Stopping Rancher Kubernetes Engine v2 (server)...'));
-    w.journal(node, 'rke2-server', down - 1 * S, journalLine(down - 1 * S + skew, node, 'systemd', 1, 'Stopped Rancher Kubernetes Engine v2 (server).'));
-    w.journal(node, 'rancher-system-agent', down - 1 * S, journalLine(down - 1 * S + skew, node, 'systemd', 1, 'Stopped Rancher System Agent.'));
-    w.journal(node, 'iscsid', down - 1 * S, journalLine(down - 1 * S + skew, node, 'systemd', 1, 'Stopped Open-iSCSI.'));
+    w.journal(node, 'rke2-server', down - 2 * S, (tt) => journalLine(tt + skew, node, 'systemd', 1, 'Stopping Rancher Kubernetes Engine v2 (server)...'));
+    w.journal(node, 'rke2-server', down - 1 * S, (tt) => journalLine(tt + skew, node, 'systemd', 1, 'Stopped Rancher Kubernetes Engine v2 (server).'));
+    w.journal(node, 'rancher-system-agent', down - 1 * S, (tt) => journalLine(tt + skew, node, 'systemd', 1, 'Stopped Rancher System Agent.'));
+    w.journal(node, 'iscsid', down - 1 * S, (tt) => journalLine(tt + skew, node, 'systemd', 1, 'Stopped Open-iSCSI.'));
     kernelShutdown(w, node, down - 3 * S);
     for (const p of ['rke2', 'kubelet', 'containerd', 'agent', 'iscsid', 'wicked'] as const) w.stopProc(node, p, down);
     w.reboot(node, down, up + 60 * S);

@@ -19,7 +19,7 @@ const vmRef = (vm: VmState) => ({ kind: 'VirtualMachine', name: vm.def.name, nam
 /** virt-launcher startup as logged by the compute container. */
 export function launcherStartLines(w: World, pod: Pod, vm: VmState, vmiUid: string, t: Micros, incomingMigration: boolean): void {
   const ref = vmiRef(vm, vmiUid);
-  const l = (dt: number, pos: string, msg: string, obj = false): void => w.log(pod, 'compute', t + dt, kv(t + dt, 'virt-launcher', pos, msg, obj ? ref : undefined));
+  const l = (dt: number, pos: string, msg: string, obj = false): void => w.log(pod, 'compute', t + dt, (tt) => kv(tt, 'virt-launcher', pos, msg, obj ? ref : undefined));
   l(0, 'virt-launcher.go:447', 'Collected all requested hook sidecar sockets');
   l(1_000, 'virt-launcher.go:450', 'Sorted all collected sidecar sockets per hook point based on their priority and name: map[]');
   l(40_000, 'libvirt.go:577', 'Connecting to libvirt daemon: /var/run/libvirt/virtqemud-sock');
@@ -45,12 +45,12 @@ export function vmStartLines(w: World, vm: VmState, t: Micros, rel: ReleaseInfo,
   const run = w.vmStart(vm, node, t, images(rel).virtLauncher);
   const seg = run.segments[0];
   const ctrl = w.workloadPod('harvester-system', 'virt-controller', t);
-  w.log(ctrl, 'virt-controller', t, kv(t, 'virt-controller', 'vm.go:1419', `Started VM by creating the new virtual machine instance ${vm.def.name}`, vmRef(vm)));
+  w.log(ctrl, 'virt-controller', t, (tt) => kv(tt, 'virt-controller', 'vm.go:1419', `Started VM by creating the new virtual machine instance ${vm.def.name}`, vmRef(vm)));
   launcherStartLines(w, seg.pod, vm, run.vmiUid, seg.pod.containers[0].runs[0].start, false);
   const handler = w.nodePod('harvester-system', 'virt-handler', seg.node, t + 4 * S);
   const ht = seg.pod.containers[0].runs[0].start + 4 * S;
-  w.log(handler, 'virt-handler', ht, kv(ht, 'virt-handler', 'vm.go:1992', 'VMI is in phase: Scheduled | Domain does not exist', vmiRef(vm, run.vmiUid)));
-  w.log(handler, 'virt-handler', ht + 900_000, kv(ht + 900_000, 'virt-handler', 'vm.go:3468', 'Domain is in state Running reason Unknown', { kind: 'Domain', name: vm.def.name, namespace: vm.def.namespace, uid: run.vmiUid }));
+  w.log(handler, 'virt-handler', ht, (tt) => kv(tt, 'virt-handler', 'vm.go:1992', 'VMI is in phase: Scheduled | Domain does not exist', vmiRef(vm, run.vmiUid)));
+  w.log(handler, 'virt-handler', ht + 900_000, (tt) => kv(tt, 'virt-handler', 'vm.go:3468', 'Domain is in state Running reason Unknown', { kind: 'Domain', name: vm.def.name, namespace: vm.def.namespace, uid: run.vmiUid }));
   w.event({ namespace: vm.def.namespace, involved: { kind: 'VirtualMachine', name: vm.def.name, namespace: vm.def.namespace, uid: vm.def.uid, apiVersion: 'kubevirt.io/v1' }, reason: 'SuccessfulCreate', message: `Started the virtual machine by creating the new virtual machine instance ${vm.def.name}`, type: 'Normal', source: { component: 'virtualmachine-controller' }, first: t });
   w.event({ namespace: vm.def.namespace, involved: { kind: 'VirtualMachineInstance', name: vm.def.name, namespace: vm.def.namespace, uid: run.vmiUid, apiVersion: 'kubevirt.io/v1' }, reason: 'Started', message: 'VirtualMachineInstance started.', type: 'Normal', source: { component: 'virt-handler', host: seg.node }, first: ht + S });
 }
@@ -78,19 +78,19 @@ export function vmKilledByKubelet(w: World, vm: VmState, t: Micros): { node: str
   klet(w, node, t + 2.4 * S, 'I', 'kubelet.go:2468', `"SyncLoop (PLEG): event for pod" ${podRef} event={"ID":"${pod.uid}","Type":"ContainerDied","Data":"${pod.containers[1].id.slice(0, 48)}${pod.uid.replace(/-/g, '').slice(0, 16)}"}`);
   // What the launcher would have logged; kept with the pod (its logs vanish with it, as in a real bundle).
   const ref = vmiRef(vm, vmiUid);
-  w.log(pod, 'compute', t + 10_000, kv(t + 10_000, 'virt-launcher', 'virt-launcher.go:523', 'Received signal terminated'));
-  w.log(pod, 'compute', t + 2 * S, kv(t + 2 * S, 'virt-launcher-monitor', 'virt-launcher-monitor.go:139', 'Reaped pid 85 with status 9'));
-  w.log(pod, 'compute', t + 2.01 * S, kv(t + 2.01 * S, 'virt-launcher', 'client.go:297', 'kubevirt domain status: Shutoff(5):Crashed(3)'));
-  w.log(pod, 'compute', t + 2.02 * S, kv(t + 2.02 * S, 'virt-launcher', 'libvirt.go:590', 'DomainLifecycle event Domain event="stopped" detail="failed" with event id 5 reason 5 received', ref));
+  w.log(pod, 'compute', t + 10_000, (tt) => kv(tt, 'virt-launcher', 'virt-launcher.go:523', 'Received signal terminated'));
+  w.log(pod, 'compute', t + 2 * S, (tt) => kv(tt, 'virt-launcher-monitor', 'virt-launcher-monitor.go:139', 'Reaped pid 85 with status 9'));
+  w.log(pod, 'compute', t + 2.01 * S, (tt) => kv(tt, 'virt-launcher', 'client.go:297', 'kubevirt domain status: Shutoff(5):Crashed(3)'));
+  w.log(pod, 'compute', t + 2.02 * S, (tt) => kv(tt, 'virt-launcher', 'libvirt.go:590', 'DomainLifecycle event Domain event="stopped" detail="failed" with event id 5 reason 5 received', ref));
   const handler = w.nodePod('harvester-system', 'virt-handler', node, t);
-  const h = (dt: number, pos: string, msg: string, obj: { kind: string; name: string; namespace: string; uid: string }): void => w.log(handler, 'virt-handler', t + dt, kv(t + dt, 'virt-handler', pos, msg, obj));
+  const h = (dt: number, pos: string, msg: string, obj: { kind: string; name: string; namespace: string; uid: string }): void => w.log(handler, 'virt-handler', t + dt, (tt) => kv(tt, 'virt-handler', pos, msg, obj));
   h(2.1 * S, 'vm.go:3498', 'Domain is in state Shutoff reason Crashed', { kind: 'Domain', name: vm.def.name, namespace: vm.def.namespace, uid: vmiUid });
   h(2.15 * S, 'vm.go:1992', 'VMI is in phase: Running | Domain status: Shutoff, reason: Crashed', ref);
   h(2.6 * S, 'vm.go:3488', 'Domain deleted', { kind: 'Domain', name: vm.def.name, namespace: vm.def.namespace, uid: vmiUid });
   h(2.7 * S, 'vm.go:1994', 'VMI is in phase: Failed | Domain does not exist', ref);
   h(2.9 * S, 'vm.go:2256', `Performing final local cleanup for vmi with uid ${vmiUid}`, ref);
   const ctrl = w.workloadPod('harvester-system', 'virt-controller', t);
-  w.log(ctrl, 'virt-controller', t + 3.4 * S, kv(t + 3.4 * S, 'virt-controller', 'vm.go:1152', `Stopping VM with VMI in phase Failed and VM runStrategy: ${vm.runStrategy}`, vmRef(vm)));
+  w.log(ctrl, 'virt-controller', t + 3.4 * S, (tt) => kv(tt, 'virt-controller', 'vm.go:1152', `Stopping VM with VMI in phase Failed and VM runStrategy: ${vm.runStrategy}`, vmRef(vm)));
   const ev = (reason: string, message: string, type: 'Normal' | 'Warning', kind: string, name: string, uid: string, at: Micros, component: string, host?: string, apiVersion = 'v1', fieldPath?: string): void =>
     w.event({ namespace: vm.def.namespace, involved: { kind, name, namespace: vm.def.namespace, uid, apiVersion, fieldPath }, reason, message, type, source: { component, host }, first: at });
   ev('SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.', 'Normal', 'Pod', pod.name, pod.uid, t - 300_000, 'kubelet', node);
@@ -106,16 +106,16 @@ export function vmGracefulStop(w: World, vm: VmState, t: Micros, why: 'halted' |
   const vmiUid = run.vmiUid;
   const seg = run.segments[run.segments.length - 1];
   const ctrl = w.workloadPod('harvester-system', 'virt-controller', t);
-  w.log(ctrl, 'virt-controller', t, kv(t, 'virt-controller', 'vm.go:1234', `Stopping VM with VMI in phase Running due to runStrategy: ${why === 'halted' ? 'Halted' : vm.runStrategy}`, vmRef(vm)));
+  w.log(ctrl, 'virt-controller', t, (tt) => kv(tt, 'virt-controller', 'vm.go:1234', `Stopping VM with VMI in phase Running due to runStrategy: ${why === 'halted' ? 'Halted' : vm.runStrategy}`, vmRef(vm)));
   const handler = w.nodePod('harvester-system', 'virt-handler', seg.node, t);
   const ref = vmiRef(vm, vmiUid);
   const done = t + 14 * S + (vm.def.cpu % 5) * S;
-  w.log(handler, 'virt-handler', t + 400_000, kv(t + 400_000, 'virt-handler', 'vm.go:2472', `Signaled graceful shutdown for ${vm.def.name}`, ref));
-  w.log(seg.pod, 'compute', t + 420_000, kv(t + 420_000, 'virt-launcher', 'manager.go:2182', `Signaled graceful shutdown for ${vm.def.name}`, ref));
-  w.log(seg.pod, 'compute', done, kv(done, 'virt-launcher', 'client.go:297', 'kubevirt domain status: Shutoff(5):Shutdown(1)'));
-  w.log(handler, 'virt-handler', done + 100_000, kv(done + 100_000, 'virt-handler', 'vm.go:3498', 'Domain is in state Shutoff reason Shutdown', { kind: 'Domain', name: vm.def.name, namespace: vm.def.namespace, uid: vmiUid }));
-  w.log(handler, 'virt-handler', done + 200_000, kv(done + 200_000, 'virt-handler', 'vm.go:1992', 'VMI is in phase: Running | Domain status: Shutoff, reason: Shutdown', ref));
-  w.log(handler, 'virt-handler', done + 900_000, kv(done + 900_000, 'virt-handler', 'vm.go:2256', `Performing final local cleanup for vmi with uid ${vmiUid}`, ref));
+  w.log(handler, 'virt-handler', t + 400_000, (tt) => kv(tt, 'virt-handler', 'vm.go:2472', `Signaled graceful shutdown for ${vm.def.name}`, ref));
+  w.log(seg.pod, 'compute', t + 420_000, (tt) => kv(tt, 'virt-launcher', 'manager.go:2182', `Signaled graceful shutdown for ${vm.def.name}`, ref));
+  w.log(seg.pod, 'compute', done, (tt) => kv(tt, 'virt-launcher', 'client.go:297', 'kubevirt domain status: Shutoff(5):Shutdown(1)'));
+  w.log(handler, 'virt-handler', done + 100_000, (tt) => kv(tt, 'virt-handler', 'vm.go:3498', 'Domain is in state Shutoff reason Shutdown', { kind: 'Domain', name: vm.def.name, namespace: vm.def.namespace, uid: vmiUid }));
+  w.log(handler, 'virt-handler', done + 200_000, (tt) => kv(tt, 'virt-handler', 'vm.go:1992', 'VMI is in phase: Running | Domain status: Shutoff, reason: Shutdown', ref));
+  w.log(handler, 'virt-handler', done + 900_000, (tt) => kv(tt, 'virt-handler', 'vm.go:2256', `Performing final local cleanup for vmi with uid ${vmiUid}`, ref));
   w.vmShutdown(vm, t, done);
   const evt = (reason: string, message: string, at: Micros): void =>
     w.event({ namespace: vm.def.namespace, involved: { kind: 'VirtualMachineInstance', name: vm.def.name, namespace: vm.def.namespace, uid: vmiUid, apiVersion: 'kubevirt.io/v1' }, reason, message, type: 'Normal', source: { component: 'virt-handler', host: seg.node }, first: at });
@@ -135,15 +135,15 @@ export function vmMigrateLines(w: World, vm: VmState, target: string, start: Mic
   const dstH = w.nodePod('harvester-system', 'virt-handler', target, start);
   const targetReady = to.containers[0].runs[0].start + 3 * S;
   launcherStartLines(w, to, vm, run.vmiUid, to.containers[0].runs[0].start, true);
-  w.log(dstH, 'virt-handler', targetReady, kv(targetReady, 'virt-handler', 'vm.go:1941', 'Processing vmi migration target update', ref));
-  w.log(srcH, 'virt-handler', targetReady + 600_000, kv(targetReady + 600_000, 'virt-handler', 'vm.go:2793', `migration options matched for vmi ${vm.def.name}: {"Bandwidth":"0","ProgressTimeout":150,"CompletionTimeoutPerGiB":800,"UnsafeMigration":false,"AllowAutoConverge":false,"AllowPostCopy":false,"ParallelMigrationThreads":null,"AllowWorkloadDisruption":false}`, ref));
-  w.log(source.pod, 'compute', targetReady + 700_000, kv(targetReady + 700_000, 'virt-launcher', 'live-migration-source.go:1025', 'Initiating live migration.', ref));
-  w.log(source.pod, 'compute', end - 300_000, kv(end - 300_000, 'virt-launcher', 'live-migration-source.go:660', 'Migration has been completed', ref));
-  w.log(source.pod, 'compute', end - 200_000, kv(end - 200_000, 'virt-launcher', 'live-migration-source.go:1421', 'Live migration succeeded.', ref));
-  w.log(srcH, 'virt-handler', end - 100_000, kv(end - 100_000, 'virt-handler', 'vm.go:725', 'Waiting on the target node to observe the migrated domain before performing the handoff', ref));
-  w.log(dstH, 'virt-handler', end, kv(end, 'virt-handler', 'vm.go:790', 'The target node received the migrated domain', ref));
-  w.log(srcH, 'virt-handler', end + 300_000, kv(end + 300_000, 'virt-handler', 'vm.go:743', `migration completed to node ${target}`, ref));
-  w.log(to, 'compute', end + 100_000, kv(end + 100_000, 'virt-launcher', 'client.go:297', 'kubevirt domain status: Running(1):Migrated(2)'));
+  w.log(dstH, 'virt-handler', targetReady, (tt) => kv(tt, 'virt-handler', 'vm.go:1941', 'Processing vmi migration target update', ref));
+  w.log(srcH, 'virt-handler', targetReady + 600_000, (tt) => kv(tt, 'virt-handler', 'vm.go:2793', `migration options matched for vmi ${vm.def.name}: {"Bandwidth":"0","ProgressTimeout":150,"CompletionTimeoutPerGiB":800,"UnsafeMigration":false,"AllowAutoConverge":false,"AllowPostCopy":false,"ParallelMigrationThreads":null,"AllowWorkloadDisruption":false}`, ref));
+  w.log(source.pod, 'compute', targetReady + 700_000, (tt) => kv(tt, 'virt-launcher', 'live-migration-source.go:1025', 'Initiating live migration.', ref));
+  w.log(source.pod, 'compute', end - 300_000, (tt) => kv(tt, 'virt-launcher', 'live-migration-source.go:660', 'Migration has been completed', ref));
+  w.log(source.pod, 'compute', end - 200_000, (tt) => kv(tt, 'virt-launcher', 'live-migration-source.go:1421', 'Live migration succeeded.', ref));
+  w.log(srcH, 'virt-handler', end - 100_000, (tt) => kv(tt, 'virt-handler', 'vm.go:725', 'Waiting on the target node to observe the migrated domain before performing the handoff', ref));
+  w.log(dstH, 'virt-handler', end, (tt) => kv(tt, 'virt-handler', 'vm.go:790', 'The target node received the migrated domain', ref));
+  w.log(srcH, 'virt-handler', end + 300_000, (tt) => kv(tt, 'virt-handler', 'vm.go:743', `migration completed to node ${target}`, ref));
+  w.log(to, 'compute', end + 100_000, (tt) => kv(tt, 'virt-launcher', 'client.go:297', 'kubevirt domain status: Running(1):Migrated(2)'));
   const evt = (r: string, message: string, at: Micros, host: string, type: 'Normal' | 'Warning' = 'Normal'): void =>
     w.event({ namespace: vm.def.namespace, involved: { kind: 'VirtualMachineInstance', name: vm.def.name, namespace: vm.def.namespace, uid: run.vmiUid, apiVersion: 'kubevirt.io/v1' }, reason: r, message, type, source: { component: 'virt-handler', host }, first: at });
   evt('PreparingTarget', `Migration Target is listening at 10.52.${Number(target.slice(-1)) - 1}.${20 + (vm.def.cpu * 7) % 200}, on ports: 44311,38277`, targetReady, target);

@@ -149,6 +149,15 @@ export interface JobRec {
 
 const KILL_GRACE = 2;
 
+/**
+ * Real-looking microseconds for scripted times (which step in round amounts): within each millisecond
+ * the time is remapped monotonically, so no two lines ever change order.
+ */
+function jitter(t: Micros): Micros {
+  const ms = Math.floor(t / 1000);
+  return ms * 1000 + ((Math.imul(ms, 0x9e3779b1) >>> 0) % 750) + Math.floor((t - ms * 1000) / 4);
+}
+
 const alive = (p: Pod, t: Micros): boolean => p.createdAt <= t && (p.deletedAt === null || p.deletedAt > t);
 
 export class World {
@@ -235,16 +244,20 @@ export class World {
     return n.def.pidBase + boot * 11 + this.rng.int(200, 60000);
   }
 
-  journal(node: string, unit: keyof NodeState['journal'], t: Micros, text: string): void {
-    this.node(node).journal[unit].push({ t, text });
+  /** Node log lines are formatted from their (jittered) time. */
+  journal(node: string, unit: keyof NodeState['journal'], t: Micros, format: (t: Micros) => string): void {
+    const tj = jitter(t);
+    this.node(node).journal[unit].push({ t: tj, text: format(tj) });
   }
 
-  kernel(node: string, t: Micros, text: string): void {
-    this.node(node).kernel.push({ t, text });
+  kernel(node: string, t: Micros, format: (t: Micros) => string): void {
+    const tj = jitter(t);
+    this.node(node).kernel.push({ t: tj, text: format(tj) });
   }
 
-  kubelet(node: string, t: Micros, text: string): void {
-    this.node(node).kubelet.push({ t, text });
+  kubelet(node: string, t: Micros, format: (t: Micros) => string): void {
+    const tj = jitter(t);
+    this.node(node).kubelet.push({ t: tj, text: format(tj) });
   }
 
   containerd(node: string, t: Micros, text: string): void {
@@ -380,11 +393,15 @@ export class World {
     return found;
   }
 
-  /** Appends a scripted line to a pod's container at `t`. */
-  log(pod: Pod, container: string, t: Micros, text: string): void {
+  /** Appends a scripted line to a pod's container at `t`; a formatter gets the jittered time (µs formats). */
+  log(pod: Pod, container: string, t: Micros, text: string | ((t: Micros) => string)): void {
     const c = pod.containers.find((x) => x.name === container);
     if (!c) throw new Error(`${pod.name} has no container ${container}`);
-    c.lines.push({ t, text });
+    if (typeof text === 'string') c.lines.push({ t, text });
+    else {
+      const tj = jitter(t);
+      c.lines.push({ t: tj, text: text(tj) });
+    }
   }
 
   prefer(workload: string, nodes: string[]): void {
