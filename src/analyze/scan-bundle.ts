@@ -5,7 +5,7 @@ import { readLines } from '../bundle/line-reader.js';
 import type { BundleMember, InputKind, MemberInfo, MemberKind, Packing, ReadLimits } from '../bundle/types.js';
 import { createLineParser } from '../formats/parse-line.js';
 import type { LogEvent } from '../formats/types.js';
-import { loadYamlList } from '../k8s/load-yaml-list.js';
+import { createYamlListReader } from '../k8s/load-yaml-list.js';
 import { parseHarvesterRelease, readMetadata, type BundleMetadata } from '../k8s/bundle-facts.js';
 import type { K8sObject } from '../k8s/types.js';
 import type { Coverage, CoverageFile } from '../report/model.js';
@@ -47,7 +47,7 @@ const LOG_KINDS: ReadonlySet<MemberKind> = new Set<MemberKind>([
   'unknown',
 ]);
 /** Read whole as text: small structured files. */
-const TEXT_KINDS: ReadonlySet<MemberKind> = new Set<MemberKind>(['metadata', 'yaml-list', 'node-config']);
+const TEXT_KINDS: ReadonlySet<MemberKind> = new Set<MemberKind>(['metadata', 'node-config']);
 /** `nodes/<node>.zip`, its members, or an extracted `nodes/<node>/` folder. */
 const NODE_ARCHIVE = /^nodes\/([^/!]+?)(?:\.zip)?(?:!\/|\/|$)/;
 
@@ -73,17 +73,15 @@ export async function scanBundle(path: string, options: ScanOptions): Promise<Sc
         if (TEXT_KINDS.has(info.kind)) {
           const text = await readText(await member.open(), options.limits.maxTotalBytes);
           if (info.kind === 'metadata') metadata = readMetadata(text);
-          else if (info.kind === 'yaml-list') {
-            const loaded = loadYamlList(text, info.path);
-            for (const problem of loaded.problems) coverage.unreadable(info.path, problem);
-            for (const object of loaded.objects) {
-              objects.push(object);
-              options.sink.object?.(object);
-            }
-          } else if (info.node && info.path.endsWith('/configs/etc/harvester-release.yaml')) {
+          else if (info.node && info.path.endsWith('/configs/etc/harvester-release.yaml')) {
             const release = parseHarvesterRelease(text);
             if (release.harvester) nodeReleases[info.node] = release.harvester;
           }
+        } else if (info.kind === 'yaml-list') {
+          await scanYamlList(member, options, coverage, (object) => {
+            objects.push(object);
+            options.sink.object?.(object);
+          });
         } else if (LOG_KINDS.has(info.kind)) {
           await scanLog(member, metadata?.createdAt ?? member.mtime, options, coverage);
         }
@@ -124,6 +122,18 @@ async function scanLog(member: BundleMember, anchorMs: number | null, options: S
   const { stats } = reader;
   if (stats.binary) coverage.unreadable(info.path, 'binary content, not a text log');
   if (stats.cutLines > 0) coverage.limitHit('max-line-bytes', stats.cutLines, info.path);
+}
+
+/** A YAML List, item by item as its lines stream in. */
+async function scanYamlList(member: BundleMember, options: ScanOptions, coverage: CoverageCounter, onObject: (o: K8sObject) => void): Promise<void> {
+  const reader = createYamlListReader(member.info.path, onObject);
+  const lines = readLines(await member.open(), { maxLineBytes: options.limits.maxLineBytes });
+  for await (const chunk of lines) {
+    let lineNo = chunk.firstLine;
+    for (const raw of chunk.lines) reader.line(raw, lineNo++);
+  }
+  for (const problem of reader.end()) coverage.unreadable(member.info.path, problem);
+  if (lines.stats.binary) coverage.unreadable(member.info.path, 'binary content, not YAML');
 }
 
 /** A whole small member as UTF-8; larger than `max` bytes is a data problem, not a crash. */

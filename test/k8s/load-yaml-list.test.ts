@@ -141,10 +141,32 @@ describe('loadYamlList', () => {
     const { objects, problems } = loadYamlList(cut, 'yamls/cluster/v1/nodes.yaml');
     expect(objects.map((o) => o.name)).toEqual(['0951d18c526fb066f5fdc0a682fab681']);
     expect(problems).toEqual([
-      'line 23: Missing closing "quote',
-      'line 23: Flow map in block collection must be sufficiently indented and end with a }',
-      'line 19: item dropped, it does not parse',
+      'line 19: item dropped, the file ends inside it',
     ]);
+  });
+
+  it('drops an item that does not parse and keeps the items around it', () => {
+    const text = [
+      'apiVersion: v1',
+      'items:',
+      '- apiVersion: v1',
+      '  kind: Node',
+      '  metadata:',
+      '    name: n1',
+      '- apiVersion: v1',
+      '  kind: Node',
+      '  metadata: {name: "n2',
+      '- apiVersion: v1',
+      '  kind: Node',
+      '  metadata:',
+      '    name: n3',
+      'kind: List',
+      '',
+    ].join('\n');
+    const { objects, problems } = loadYamlList(text, 'yamls/cluster/v1/nodes.yaml');
+    expect(objects.map((o) => [o.name, o.line])).toEqual([['n1', 3], ['n3', 10]]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^line 7: item dropped, it does not parse: /);
   });
 
   it('never throws on a file that is not YAML', () => {
