@@ -104,9 +104,9 @@ async function writeZip(tree: Tree, out: string, expandNested: boolean, tmp: str
           cb(null, stream(e.content)),
         );
       } else if (expandNested) {
-        const dir = name.replace(/\.zip$/, '') + '/';
+        // As `unzip <node>.zip` in its folder leaves it: the nested zip's root folder next to where it was.
+        const dir = name.slice(0, name.lastIndexOf('/') + 1);
         const nestedMtime = dosDate(e.tree.mtime);
-        zip.addEmptyDirectory(dir, { mtime: nestedMtime, mode: DIR_MODE, forceDosTimestamp: true });
         zip.addEmptyDirectory(`${dir}${e.tree.root}/`, { mtime: nestedMtime, mode: DIR_MODE, forceDosTimestamp: true });
         await add(e.tree.entries, `${dir}${e.tree.root}/`, nestedMtime);
       } else {

@@ -156,7 +156,3 @@ export function upgradeLogTree(p: Played): Tree {
   }
   return { root: '', mtime: to + 4 * 60 * US_PER_S, entries: treeEntries(files, Rng.derive(w.seed, 'upgradelog-order')) };
 }
-
-/** `hvst-upgrade-<id>-upgradelog-archive-<time>.zip`, as the download handler names it. */
-export const upgradeLogArchiveName = (p: Played): string => `${p.story.rec.upgradeLog}-archive-${fileStamp((p.story.rec.logEnd ?? p.bundleCreatedAt) + 4 * 60 * US_PER_S)}.zip`;
-

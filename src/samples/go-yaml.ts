@@ -121,7 +121,7 @@ export function goKeyLess(a: string, b: string): boolean {
   return ar.length < br.length;
 }
 
-export const sortedKeys = (o: Record<string, unknown>): string[] =>
+const sortedKeys = (o: Record<string, unknown>): string[] =>
   Object.keys(o).sort((x, y) => (goKeyLess(x, y) ? -1 : goKeyLess(y, x) ? 1 : 0));
 
 // ---------- emitterc.go: scalar analysis and writers ----------

@@ -48,7 +48,7 @@ export function prometheusOomLoop(w: World, count: number, rel: ReleaseInfo): Po
 }
 
 /** Prometheus 2.x startup: TSDB and WAL replay (where the memory goes), then ready. */
-export function prometheusStartLines(w: World, pod: Pod, start: Micros, untilOom: Micros | null): void {
+function prometheusStartLines(w: World, pod: Pod, start: Micros, untilOom: Micros | null): void {
   const log = (dt: number, caller: string, level: string, msg: string, fields: [string, string][] = [], component?: string): void => {
     if (untilOom !== null && start + dt >= untilOom) return;
     w.log(pod, 'prometheus', start + dt, promLine(start + dt, caller, level, msg, fields, component));

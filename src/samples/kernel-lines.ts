@@ -106,17 +106,6 @@ export function kernelOom(w: World, node: string, t: Micros, o: OomKill, rel: Re
   klines(w, node, t + 90_000, [`oom_reaper: reaped process ${o.pid} (${o.comm}), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB`]);
 }
 
-/** iSCSI session of a Longhorn volume attached on the node. */
-export function kernelIscsi(w: World, node: string, t: Micros, host: number): void {
-  klines(w, node, t, [
-    `scsi host${host}: iSCSI Initiator over TCP/IP`,
-    `scsi ${host}:0:0:0: RAID              IET      Controller       0001 PQ: 0 ANSI: 5`,
-    `scsi ${host}:0:0:1: Direct-Access     IET      VIRTUAL-DISK     0001 PQ: 0 ANSI: 5`,
-    `sd ${host}:0:0:1: Attached scsi generic sg${host + 2} type 0`,
-    `sd ${host}:0:0:1: [sd${String.fromCharCode(98 + (host % 24))}] Attached SCSI disk`,
-  ], 3000);
-}
-
 /** Last kernel messages before a reboot (the previous boot's kernel.log.N ends with them). */
 export function kernelShutdown(w: World, node: string, t: Micros): void {
   klines(w, node, t, [

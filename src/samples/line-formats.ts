@@ -12,7 +12,6 @@ export const US_PER_MIN = 60 * US_PER_S;
 export const US_PER_H = 60 * US_PER_MIN;
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 const p2 = (n: number): string => String(n).padStart(2, '0');
 
@@ -24,7 +23,6 @@ interface Parts {
   mi: number;
   s: number;
   us: number;
-  dow: number;
 }
 
 function parts(t: Micros): Parts {
@@ -38,7 +36,6 @@ function parts(t: Micros): Parts {
     mi: date.getUTCMinutes(),
     s: date.getUTCSeconds(),
     us: t - Math.floor(t / US_PER_S) * US_PER_S,
-    dow: date.getUTCDay(),
   };
 }
 
@@ -63,7 +60,7 @@ export function rfc3339Micro(t: Micros): string {
 }
 
 /** `2025-06-14T09:41:07.123Z` — Prometheus / go-kit `ts`. */
-export function rfc3339Milli(t: Micros): string {
+function rfc3339Milli(t: Micros): string {
   const p = parts(t);
   return `${p.y}-${p2(p.mo)}-${p2(p.d)}T${p2(p.h)}:${p2(p.mi)}:${p2(p.s)}.${String(Math.floor(p.us / 1000)).padStart(3, '0')}Z`;
 }
@@ -76,7 +73,7 @@ export function rfc3339Nano(t: Micros, subUs: number): string {
 }
 
 /** Go's RFC3339Nano as logrus/containerd print it: trailing zeros of the fraction dropped. */
-export function rfc3339NanoTrimmed(t: Micros, subUs: number): string {
+function rfc3339NanoTrimmed(t: Micros, subUs: number): string {
   const full = rfc3339Nano(t, subUs);
   const [head, frac] = full.slice(0, -1).split('.');
   const trimmed = frac.replace(/0+$/, '');
@@ -100,7 +97,7 @@ export function klogLine(t: Micros, level: 'I' | 'W' | 'E' | 'F', tid: number, s
 }
 
 /** Go's strconv.Quote for the ASCII/UTF-8 text these logs carry. */
-export function goQuote(s: string): string {
+function goQuote(s: string): string {
   let out = '"';
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;
@@ -142,7 +139,7 @@ export function containerdLine(t: Micros, subUs: number, level: string, msg: str
 }
 
 /** Go encoding/json string escaping (HTML-safe, as json.Marshal does). */
-export function goJson(value: unknown): string {
+function goJson(value: unknown): string {
   return JSON.stringify(value)
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
@@ -177,11 +174,6 @@ const logfmtValue = (v: string): string => (v === '' || /[\s="\\]/.test(v) ? goQ
 export function promLine(t: Micros, caller: string, level: string, msg: string, fields: Fields = [], component?: string): string {
   const comp = component ? ` component=${component}` : '';
   return `ts=${rfc3339Milli(t)} caller=${caller} level=${level}${comp} msg=${logfmtValue(msg)}${fields.map(([k, v]) => ` ${k}=${logfmtValue(String(v))}`).join('')}`;
-}
-
-/** `dmesg -T`-style wall time inside kernel messages is not used; kernel lines go through `journalLine`. */
-export function weekday(t: Micros): string {
-  return DAYS[parts(t).dow];
 }
 
 /** `20250614` — the daily time key of UpgradeLog archive members. */

@@ -2,6 +2,7 @@
  * Background lines of every container kind: startup banners and the routine reconcile/probe/warning
  * traffic real components write, in each component's own format. `scale` makes the routines denser.
  */
+import { EXTERNAL_RANCHER } from './cluster.js';
 import type { Micros } from './line-formats.js';
 import {
   containerdLine,
@@ -49,12 +50,16 @@ const kl = (t: Micros, level: 'I' | 'W' | 'E', tid: number, src: string, msg: st
 const kvh = (t: Micros, component: string, pos: string, msg: string, extra: Record<string, string> = {}): string =>
   kubevirtLine(t, { component, level: 'info', msg, pos, ...extra });
 const pick = <T>(ctx: NoiseCtx, xs: readonly T[]): T => ctx.rng.pick(xs);
-/** VMs whose launcher runs on the context pod's node at `t` (the node's launchers are looked up once). */
+/** A launcher pod running on the context pod's node at `t`, or null (the node's launchers are listed once). */
 const launchersCache = new WeakMap<NoiseCtx, Pod[]>();
-function vmNames(ctx: NoiseCtx, t: Micros): string[] {
+function vmOnNode(ctx: NoiseCtx, t: Micros): Pod | null {
   let pods = launchersCache.get(ctx);
   if (!pods) launchersCache.set(ctx, (pods = ctx.w.pods.filter((p) => p.kind === 'vm' && p.node === ctx.pod.node)));
-  return pods.filter((p) => p.createdAt <= t && (p.deletedAt === null || p.deletedAt > t)).map((p) => p.ownerName!);
+  for (let i = 0; i < 4 && pods.length; i++) {
+    const p = ctx.rng.pick(pods);
+    if (p.createdAt <= t && (p.deletedAt === null || p.deletedAt > t)) return p;
+  }
+  return null;
 }
 
 const wranglerStart = (kinds: readonly string[]) => (t: Micros): [Micros, string][] =>
@@ -68,7 +73,7 @@ const PROFILES: Record<string, Profile> = {
     startup: wranglerStart(['harvesterhci.io/v1beta1, Kind=Setting', 'harvesterhci.io/v1beta1, Kind=Upgrade', 'harvesterhci.io/v1beta1, Kind=VirtualMachineImage', 'kubevirt.io/v1, Kind=VirtualMachine', 'kubevirt.io/v1, Kind=VirtualMachineInstance', '/v1, Kind=Node', 'batch/v1, Kind=Job', 'longhorn.io/v1beta2, Kind=Volume', 'harvesterhci.io/v1beta1, Kind=UpgradeLog']),
     routines: [
       { every: 7 * MIN, make: (t) => kl(t, 'W', 7, 'warnings.go:70', 'kubevirt.io/v1 VirtualMachineInstancePresets is now deprecated and will be removed in v2.') },
-      { every: 23 * MIN, make: (t, c) => lr(t, 'info', 'Update VM network status', [['namespace', 'default'], ['name', pick(c, vmNames(c, t).concat(['web-01']))]]) },
+      { every: 23 * MIN, make: (t, c) => { const vm = vmOnNode(c, t); return vm ? lr(t, 'info', 'Update VM network status', [['namespace', vm.namespace], ['name', vm.ownerName!]]) : null; } },
       { every: 41 * MIN, make: (t) => kl(t, 'W', 7, 'reflector.go:561', 'k8s.io/client-go@v0.32.3/tools/cache/reflector.go:251: watch of *v1.ConfigMap ended with: an error on the server ("unable to decode an event from the watch stream: http2: client connection lost") has prevented the request from succeeding') },
     ],
   },
@@ -99,7 +104,7 @@ const PROFILES: Record<string, Profile> = {
     retention: 30 * H,
     startup: (t) => [[0, kvh(t, 'virt-handler', 'virt-handler.go:239', 'set verbosity to 2')], [1 * S, kvh(t + 1 * S, 'virt-handler', 'vm.go:1752', 'Starting virt-handler controller.')], [1.5 * S, kvh(t + 1.5 * S, 'virt-handler', 'cache.go:511', 'Starting domain informer')]],
     routines: [
-      { every: 3 * MIN, make: (t, c) => { const vms = vmNames(c, t); return vms.length ? kvh(t, 'virt-handler', 'vm.go:1992', `VMI is in phase: Running | Domain status: Running, reason: Unknown`, { kind: 'VirtualMachineInstance', name: pick(c, vms), namespace: 'default', uid: c.rng.uuid() }) : null; } },
+      { every: 3 * MIN, make: (t, c) => { const vm = vmOnNode(c, t); return vm ? kvh(t, 'virt-handler', 'vm.go:1992', 'VMI is in phase: Running | Domain status: Running, reason: Unknown', { kind: 'VirtualMachineInstance', name: vm.ownerName!, namespace: vm.namespace, uid: vm.labels['kubevirt.io/created-by'] }) : null; } },
       { every: 17 * MIN, make: (t) => kvh(t, 'virt-handler', 'heartbeat.go:110', 'Heartbeat sent') },
     ],
   },
@@ -140,7 +145,7 @@ const PROFILES: Record<string, Profile> = {
   'longhorn-ui': { retention: 30 * H, routines: [{ every: 30 * MIN, make: (t) => `10.52.0.1 - - [${nginxStamp(t)}] "GET / HTTP/1.1" 200 915 "-" "kube-probe/1.32"` }] },
   rancher: {
     retention: 8 * H,
-    startup: (t) => [[0, rancherLine(t, 'INFO', 'Rancher version v2.11.0 (8d2c4f3) is starting')], [300_000, rancherLine(t + 300_000, 'INFO', 'Listening on /tmp/log.sock')], [4 * S, rancherLine(t + 4 * S, 'INFO', 'Waiting for k3s to start')], [9 * S, rancherLine(t + 9 * S, 'INFO', 'Running in clustered mode with ID 10.52.1.13, monitoring endpoint cattle-system/rancher')]],
+    startup: (t, c) => [[0, rancherLine(t, 'INFO', `Rancher version ${c.container.image.split(':')[1]} (${c.container.image.endsWith('v2.11.0') ? '8d2c4f3' : 'c2ba1a1'}) is starting`)], [300_000, rancherLine(t + 300_000, 'INFO', 'Listening on /tmp/log.sock')], [4 * S, rancherLine(t + 4 * S, 'INFO', 'Waiting for k3s to start')], [9 * S, rancherLine(t + 9 * S, 'INFO', `Running in clustered mode with ID ${c.pod.ip}, monitoring endpoint cattle-system/rancher`)]],
     routines: [
       { every: 5 * MIN, make: (t, c) => rancherLine(t, 'INFO', `${c.rng.chance(0.5) ? 'Watching' : 'Stopping'} metadata ${c.rng.chance(0.5) ? 'for' : 'watch on'} ${pick(c, ['rbac.authorization.k8s.io/v1, Kind=ClusterRole', 'apiextensions.k8s.io/v1, Kind=CustomResourceDefinition', 'admissionregistration.k8s.io/v1, Kind=MutatingWebhookConfiguration', 'management.cattle.io/v3, Kind=Setting'])}`) },
       { every: 11 * MIN, make: (t) => rancherLine(t, 'ERROR', "error syncing 'local/default-token': handler cluster-registration-token: Operation cannot be fulfilled on clusterregistrationtokens.management.cattle.io \"default-token\": the object has been modified; please apply your changes to the latest version and try again, requeuing") },
@@ -150,7 +155,7 @@ const PROFILES: Record<string, Profile> = {
   'rancher-webhook': { retention: 30 * H, routines: [{ every: 20 * MIN, make: (t) => lr(t, 'info', 'Sleeping for 1 hour then will check for expired certificates') }] },
   'cattle-cluster-agent': {
     retention: 30 * H,
-    startup: (t) => [[0, 'INFO: Environment: CATTLE_ADDRESS=10.52.2.17 CATTLE_CA_CHECKSUM= CATTLE_CLUSTER=true CATTLE_CLUSTER_AGENT_PORT=tcp://10.53.63.44:80 CATTLE_FEATURES=embedded-cluster-api=false,fleet=false,multi-cluster-management=false,multi-cluster-management-agent=true,provisioningv2=false,rke2=false CATTLE_INTERNAL_ADDRESS= CATTLE_IS_RKE=false CATTLE_K8S_MANAGED=true CATTLE_NODE_NAME=cattle-cluster-agent-7c9f6f9c7d-n5kqb CATTLE_SERVER=https://rancher.corp.example.net'], [200_000, 'INFO: Using resolv.conf: search cattle-system.svc.cluster.local svc.cluster.local cluster.local nameserver 10.53.0.10 options ndots:5'], [1 * S, `time="${new Date(t / 1000 + 1000).toISOString().slice(0, 19)}Z" level=info msg="Rancher agent version v2.11.1 is starting"`]],
+    startup: (t, c) => [[0, `INFO: Environment: CATTLE_ADDRESS=${c.pod.ip} CATTLE_CA_CHECKSUM= CATTLE_CLUSTER=true CATTLE_CLUSTER_AGENT_PORT=tcp://10.53.63.44:80 CATTLE_FEATURES=embedded-cluster-api=false,fleet=false,multi-cluster-management=false,multi-cluster-management-agent=true,provisioningv2=false,rke2=false CATTLE_INTERNAL_ADDRESS= CATTLE_IS_RKE=false CATTLE_K8S_MANAGED=true CATTLE_NODE_NAME=${c.pod.name} CATTLE_SERVER=${EXTERNAL_RANCHER.url}`], [200_000, 'INFO: Using resolv.conf: search cattle-system.svc.cluster.local svc.cluster.local cluster.local nameserver 10.53.0.10 options ndots:5'], [1 * S, `time="${new Date(t / 1000 + 1000).toISOString().slice(0, 19)}Z" level=info msg="Rancher agent version ${EXTERNAL_RANCHER.version} is starting"`]],
     routines: [{ every: 30 * MIN, make: (t) => lr(t, 'info', 'Watching metadata for management.cattle.io/v3, Kind=Setting') }],
   },
   suc: { retention: 30 * H, routines: [{ every: 15 * MIN, make: (t) => lr(t, 'info', 'Watching plans in namespace cattle-system') }] },
@@ -194,7 +199,7 @@ const PROFILES: Record<string, Profile> = {
   'cloud-controller-manager': { retention: 12 * H, routines: [{ every: 30 * MIN, make: (t, c) => kl(t, 'I', 1, 'node_controller.go:431', `"Initializing node" node="${c.pod.node}"`) }] },
   'calico-node': { retention: 24 * H, routines: [{ every: 90 * S, make: (t) => `${new Date(t / 1000).toISOString().replace('T', ' ').replace('Z', '').slice(0, 23)} [INFO][73] felix/summary.go 100: Summarising 12 dataplane reconciliation loops over 1m30s: avg=4ms longest=21ms (resync-nat-v4)` }] },
   'kube-flannel': { retention: 24 * H, routines: [] },
-  coredns: { retention: 72 * H, startup: (t) => [[0, '.:53'], [1000, '[INFO] plugin/reload: Running configuration SHA512 = 7a5e4f1c0b1e6d7c9f3a2b8d4e6f0a1c3b5d7e9f'], [2000, 'CoreDNS-1.12.0'], [3000, 'linux/amd64, go1.23.3 X:boringcrypto, 51e11f166']], routines: [] },
+  coredns: { retention: 72 * H, startup: () => [[0, '.:53'], [1000, '[INFO] plugin/reload: Running configuration SHA512 = 7a5e4f1c0b1e6d7c9f3a2b8d4e6f0a1c3b5d7e9f'], [2000, 'CoreDNS-1.12.0'], [3000, 'linux/amd64, go1.23.3 X:boringcrypto, 51e11f166']], routines: [] },
   'kube-multus': { retention: 72 * H, startup: (t) => [[0, `${new Date(t / 1000).toISOString().slice(0, 19)}+00:00 Generating Multus configuration file using files in /host/etc/cni/net.d...`], [2 * S, `${new Date(t / 1000 + 2000).toISOString().slice(0, 19)}+00:00 Attempting to find master plugin configuration, attempt 0`]], routines: [] },
   'metrics-server': { retention: 30 * H, routines: [] },
   'ingress-nginx': { retention: 24 * H, routines: [{ every: 25 * MIN, make: (t) => kl(t, 'I', 7, 'store.go:440', '"Found valid IngressClass" ingress="cattle-system/rancher-expose" ingressclass="nginx"') }] },

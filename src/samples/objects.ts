@@ -54,7 +54,7 @@ const meta = (name: string, namespace: string | null, uid: string, created: Micr
 
 // ---------- pods ----------
 
-function containerStatus(c: Container, p: Pod, at: Micros): Obj {
+function containerStatus(c: Container, at: Micros): Obj {
   const runs = c.runs.filter((r) => r.start <= at);
   const cur = runs[runs.length - 1];
   const prev = runs.length > 1 ? runs[runs.length - 2] : null;
@@ -145,7 +145,7 @@ function podObject(p: Pod, at: Micros, vm: VmState | null): Obj {
         { lastProbeTime: null, lastTransitionTime: readyAt, status: phase === 'Running' ? 'True' : 'False', ...(phase !== 'Running' ? { reason: 'PodCompleted' } : {}), type: 'ContainersReady' },
         { lastProbeTime: null, lastTransitionTime: rfc3339(p.createdAt), status: 'True', type: 'PodScheduled' },
       ],
-      containerStatuses: p.containers.map((c) => containerStatus(c, p, at)),
+      containerStatuses: p.containers.map((c) => containerStatus(c, at)),
       hostIP: nodeDef(p.node).ip,
       hostIPs: [{ ip: nodeDef(p.node).ip }],
       phase,

@@ -1,7 +1,7 @@
 /** Deterministic randomness for the sample generator: mulberry32 seeded from strings, never Math.random. */
 
 /** 32-bit FNV-1a of a string, used to derive independent seeds (per scenario, per member path). */
-export function hashSeed(text: string): number {
+function hashSeed(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);

@@ -24,7 +24,7 @@ export const SCENARIOS = [
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
-export const DAY = '2025-06-14';
+const DAY = '2025-06-14';
 const T = clock(DAY);
 
 /** A played scenario: the world at collection time plus what the bundle says about itself. */
@@ -132,7 +132,7 @@ function properNode(story: UpgradeStory, node: string, start: Micros, volumes: s
   return story.postDrain(node, planEnd + 20 * S).succeededAt;
 }
 
-export function playIncident(scale = 1): Played {
+function playIncident(scale = 1): Played {
   const name: ScenarioName = 'upgrade-v1.4.2-to-v1.5.0-incident';
   const seed = `${name}@${scale}`;
   const bundleCreatedAt = T('13:05:12');
@@ -221,7 +221,7 @@ export function playIncident(scale = 1): Played {
   };
 }
 
-export function playClean(scale = 1): Played {
+function playClean(scale = 1): Played {
   const name: ScenarioName = 'upgrade-v1.4.2-to-v1.5.0-clean';
   const seed = `${name}@${scale}`;
   const bundleCreatedAt = T('11:48:31');
@@ -260,7 +260,7 @@ export function playClean(scale = 1): Played {
   };
 }
 
-export function playStalled(scale = 1): Played {
+function playStalled(scale = 1): Played {
   const name: ScenarioName = 'upgrade-stalled-pre-drained';
   const seed = `${name}@${scale}`;
   const bundleCreatedAt = T('13:12:47');

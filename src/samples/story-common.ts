@@ -105,7 +105,7 @@ export function stopRke2(w: World, node: string, t: Micros, shimPids: number): M
 }
 
 /** kubelet startup klog lines, with the flag-deprecation lines kubelet prints before klog is set up. */
-export function startKubelet(w: World, node: string, t: Micros, rel: ReleaseInfo, firstBoot: boolean): void {
+function startKubelet(w: World, node: string, t: Micros, rel: ReleaseInfo, firstBoot: boolean): void {
   w.startProc(node, 'kubelet', t, rel.kubernetes);
   const skew = w.node(node).skew;
   w.kubelet(node, t, () => 'Flag --cloud-provider has been deprecated, will be removed in 1.25 or later, in favor of removing cloud provider code from Kubelet.');

@@ -17,7 +17,7 @@ const vmiRef = (vm: VmState, uid: string) => ({ kind: 'VirtualMachineInstance', 
 const vmRef = (vm: VmState) => ({ kind: 'VirtualMachine', name: vm.def.name, namespace: vm.def.namespace, uid: vm.def.uid });
 
 /** virt-launcher startup as logged by the compute container. */
-export function launcherStartLines(w: World, pod: Pod, vm: VmState, vmiUid: string, t: Micros, incomingMigration: boolean): void {
+function launcherStartLines(w: World, pod: Pod, vm: VmState, vmiUid: string, t: Micros, incomingMigration: boolean): void {
   const ref = vmiRef(vm, vmiUid);
   const l = (dt: number, pos: string, msg: string, obj = false): void => w.log(pod, 'compute', t + dt, (tt) => kv(tt, 'virt-launcher', pos, msg, obj ? ref : undefined));
   l(0, 'virt-launcher.go:447', 'Collected all requested hook sidecar sockets');
@@ -116,7 +116,7 @@ export function vmGracefulStop(w: World, vm: VmState, t: Micros, why: 'halted' |
   w.log(handler, 'virt-handler', done + 100_000, (tt) => kv(tt, 'virt-handler', 'vm.go:3498', 'Domain is in state Shutoff reason Shutdown', { kind: 'Domain', name: vm.def.name, namespace: vm.def.namespace, uid: vmiUid }));
   w.log(handler, 'virt-handler', done + 200_000, (tt) => kv(tt, 'virt-handler', 'vm.go:1992', 'VMI is in phase: Running | Domain status: Shutoff, reason: Shutdown', ref));
   w.log(handler, 'virt-handler', done + 900_000, (tt) => kv(tt, 'virt-handler', 'vm.go:2256', `Performing final local cleanup for vmi with uid ${vmiUid}`, ref));
-  w.vmShutdown(vm, t, done);
+  w.vmShutdown(vm, done);
   const evt = (reason: string, message: string, at: Micros): void =>
     w.event({ namespace: vm.def.namespace, involved: { kind: 'VirtualMachineInstance', name: vm.def.name, namespace: vm.def.namespace, uid: vmiUid, apiVersion: 'kubevirt.io/v1' }, reason, message, type: 'Normal', source: { component: 'virt-handler', host: seg.node }, first: at });
   evt('ShuttingDown', 'Signaled Graceful Shutdown', t + 400_000);
@@ -129,7 +129,7 @@ export function vmMigrateLines(w: World, vm: VmState, target: string, start: Mic
   const run = w.currentRun(vm)!;
   const source = run.segments[run.segments.length - 1];
   const end = start + seconds * S;
-  const { to, migration } = w.vmMigrate(vm, target, start, end, images(rel).virtLauncher, reason);
+  const { to } = w.vmMigrate(vm, target, start, end, images(rel).virtLauncher, reason);
   const ref = vmiRef(vm, run.vmiUid);
   const srcH = w.nodePod('harvester-system', 'virt-handler', source.node, start);
   const dstH = w.nodePod('harvester-system', 'virt-handler', target, start);

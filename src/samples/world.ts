@@ -550,7 +550,8 @@ export class World {
     return { pod: seg.pod, node: seg.node };
   }
 
-  vmShutdown(vm: VmState, t: Micros, end: Micros): { pod: Pod; node: string } {
+  /** A clean shutdown that completes at `end`. */
+  vmShutdown(vm: VmState, end: Micros): { pod: Pod; node: string } {
     const run = this.currentRun(vm);
     if (!run) throw new Error(`${vm.def.name} is not running`);
     const seg = run.segments[run.segments.length - 1];
