@@ -21,6 +21,8 @@ export interface ScanOptions {
   zone: string;
   limits: ReadLimits;
   sink: ScanSink;
+  /** Read yamls/ into objects (default true); `events` needs log lines only. */
+  objects?: boolean;
 }
 
 export interface ScanResult {
@@ -77,7 +79,7 @@ export async function scanBundle(path: string, options: ScanOptions): Promise<Sc
             const release = parseHarvesterRelease(text);
             if (release.harvester) nodeReleases[info.node] = release.harvester;
           }
-        } else if (info.kind === 'yaml-list') {
+        } else if (info.kind === 'yaml-list' && options.objects !== false) {
           await scanYamlList(member, options, coverage, (object) => {
             objects.push(object);
             options.sink.object?.(object);

@@ -24,7 +24,7 @@ export class SortedSpool {
   private seq = 0;
   private dir: string | null = null;
 
-  constructor(private readonly runSize = 200_000) {}
+  constructor(private readonly runSize = 100_000) {}
 
   add(key: number, text: string): void {
     this.buffer.push({ key, seq: this.seq++, text });

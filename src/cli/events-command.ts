@@ -47,6 +47,7 @@ export function registerEventsCommand(program: Command, io: CliIo, setExit: (cod
     const scan = await scanBundle(bundle, {
       zone: options.tz,
       limits: limitsFrom(options),
+      objects: false,
       sink: {
         event(event, member) {
           if (matchesFilter(event, member, filter)) spool.add(event.time ?? UNKNOWN_TIME_LAST, eventRecord(event, member));
