@@ -93,7 +93,7 @@ function perCluster(results: readonly BundleResult[]): ClusterNews[] {
 
 /** Everything a batch says, from its per-bundle results. Pure and deterministic. */
 export function summarizeBatch(items: readonly BatchItem[]): BatchSummary {
-  const inputOf = (item: BatchItem): string => (item.status === 'analysed' || item.status === 'cached' ? item.result.input : item.input);
+  const inputOf = (item: BatchItem): string => ('result' in item ? item.result.input : item.input);
   const bundles = [...items].sort((a, b) => compareText(inputOf(a), inputOf(b)));
   const results = resultsOf(bundles);
   return { bundles, perRule: perRule(results), perVersionPair: perVersionPair(results), perCluster: perCluster(results) };
