@@ -7,7 +7,7 @@ import { kernelOom } from './kernel-lines.js';
 import type { Micros } from './line-formats.js';
 import { logrusLine, promLine } from './line-formats.js';
 import { Rng } from './prng.js';
-import { klet, MIN, S } from './story-common.js';
+import { klet, MIN, nodeEvent, S } from './story-common.js';
 import { vmGracefulStop, vmMigrateLines, vmStartLines } from './vm-lines.js';
 import type { Pod, VmState, World, WorkloadSpec } from './world.js';
 
@@ -113,6 +113,7 @@ export function maintenance(w: World, node: string, enableAt: Micros, rel: Relea
   h(enableAt, 'info', 'attempting to place node in maintenance mode', [['node_name', node]]);
   n.annotations['harvesterhci.io/maintain-status'] = 'running';
   n.cordoned = true;
+  nodeEvent(w, node, enableAt + 300_000, 'NodeNotSchedulable', `Node ${node} status is now: NodeNotSchedulable`);
   n.taints.push({ key: 'kubevirt.io/drain', value: 'scheduling', effect: 'NoSchedule' });
   const vms = w.vmsOn(node);
   const targets = w.schedulable(enableAt, [node]);
@@ -121,6 +122,7 @@ export function maintenance(w: World, node: string, enableAt: Micros, rel: Relea
   // maintain-status goes `running` → `completed` once no VMI is left; disableMaintenanceMode removes it.
   delete n.annotations['harvesterhci.io/maintain-status'];
   n.cordoned = false;
+  nodeEvent(w, node, enableAt + 5 * S + vms.length * 14 * S + 8 * MIN, 'NodeSchedulable', `Node ${node} status is now: NodeSchedulable`);
   n.taints = n.taints.filter((x) => x.key !== 'kubevirt.io/drain');
 }
 

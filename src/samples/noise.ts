@@ -86,6 +86,7 @@ const PROFILES: Record<string, Profile> = {
   'harvester-network': { retention: 30 * H, routines: [{ every: 20 * MIN, make: (t, c) => lr(t, 'info', 'update node network', [['node', c.pod.node]]) }] },
   'node-manager': { retention: 30 * H, routines: [{ every: 30 * MIN, make: (t, c) => lr(t, 'info', 'Syncing node config', [['node', c.pod.node]]) }] },
   'node-disk-manager': { retention: 30 * H, routines: [{ every: 25 * MIN, make: (t) => lr(t, 'info', 'Start scanning block devices') }] },
+  pcidevices: { retention: 30 * H, routines: [{ every: 30 * S, make: (t, c) => lr(t, 'info', 'Reconciling PCI Devices list', [['node', c.pod.node]]) }] },
   'kube-vip': { retention: 30 * H, routines: [{ every: 40 * MIN, make: (t) => lr(t, 'info', '[endpoint] watching services for changes') }] },
   'virt-api': {
     retention: 30 * H,

@@ -678,6 +678,12 @@ export function resourceFiles(played: Played): ResourceFile[] {
     status: { address: n.gpu.address, classId: '0302', description: 'NVIDIA Corporation GA107GL [A2 / A16] (rev a1)', deviceId: '25b6', iommuGroup: '39', kernelDriverInUse: 'vfio-pci', nodeName: n.name, resourceName: n.gpu.resource, vendorId: '10de' },
   })));
 
+  add('cluster/devices.harvesterhci.io/v1beta1/pcideviceclaims.yaml', 'devices.harvesterhci.io/v1beta1', 'PCIDeviceClaim', true, NODES.map((n) => ({
+    metadata: meta(n.gpu.name, null, Rng.derive('pciclaim', n.name).uuid(), Date.parse('2025-01-14T15:22:00Z') * 1000, { finalizers: ['wrangler.cattle.io/PCIDeviceClaimOnRemove'], generation: 1, ownerReferences: [{ apiVersion: 'devices.harvesterhci.io/v1beta1', kind: 'PCIDevice', name: n.gpu.name, uid: Rng.derive('pci', n.name).uuid() }] }),
+    spec: { address: n.gpu.address, nodeName: n.name, userName: 'admin' },
+    status: { kernelDriverToUnbind: 'nouveau', passthroughEnabled: true },
+  })));
+
   // Pods and events, namespace by namespace.
   const live = w.livePods(at);
   const byNs = new Map<string, Pod[]>();

@@ -4,7 +4,7 @@
  */
 import type { ReleaseInfo, VmDef } from './cluster.js';
 import { buildVms, NODES, RELEASE_FROM, RELEASE_TO } from './cluster.js';
-import { rke2ChartWorkloads } from './catalog.js';
+import { rke2ChartWorkloads, upgradeLogCollects } from './catalog.js';
 import { haltVms, leftoverMaintenance, maintenance, prometheusOomLoop, startVmsByHand, stressTestOom } from './happenings.js';
 import { kernelBoot } from './kernel-lines.js';
 import type { Micros } from './line-formats.js';
@@ -332,9 +332,14 @@ function baseSettings(extra: Record<string, string>): Record<string, string> {
 }
 
 export function play(name: ScenarioName, scale = 1): Played {
-  if (name === 'upgrade-v1.4.2-to-v1.5.0-incident' || name === 'upgrade-v1.4.2-to-v1.5.0-incident-upgradelog') return playIncident(scale);
-  if (name === 'upgrade-v1.4.2-to-v1.5.0-clean') return playClean(scale);
-  return playStalled(scale);
+  const played =
+    name === 'upgrade-v1.4.2-to-v1.5.0-incident' || name === 'upgrade-v1.4.2-to-v1.5.0-incident-upgradelog'
+      ? playIncident(scale)
+      : name === 'upgrade-v1.4.2-to-v1.5.0-clean'
+        ? playClean(scale)
+        : playStalled(scale);
+  played.w.prune(played.bundleCreatedAt, upgradeLogCollects);
+  return played;
 }
 
 export type { ReleaseInfo };

@@ -126,6 +126,8 @@ function startKubelet(w: World, node: string, t: Micros, rel: ReleaseInfo, first
   if (firstBoot) k(3 * S, 'kubelet_node_status.go:76', `"Attempting to register node" node="${node}"`);
   k(3.2 * S, 'kubelet_node_status.go:79', `"Successfully registered node" node="${node}"`);
   k(4 * S, 'kubelet_node_status.go:497', '"Fast updating node status as it just became ready"');
+  nodeEvent(w, node, t + 120_000, 'Starting', 'Starting kubelet.');
+  nodeEvent(w, node, t + 900_000, 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
 }
 
 /** Boot-time lines of the other units (rancherd, system-agent, iscsid, wicked) and containerd. */
@@ -216,6 +218,11 @@ export function bootstrapCluster(
     if (node) w.vmStart(vm, node, placement.vmStartedAt + Math.floor((i * 7 * S) / scale), launcher);
   });
   return { w, rel, bootAt, specs, scale };
+}
+
+/** An event about a Node (kubelet's node reference carries the node name as UID). */
+export function nodeEvent(w: World, node: string, t: Micros, reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal', component = 'kubelet'): void {
+  w.event({ namespace: 'default', involved: { kind: 'Node', name: node, namespace: null, uid: node, apiVersion: 'v1' }, reason, message, type, source: component === 'kubelet' ? { component, host: node } : { component }, first: t });
 }
 
 /** Live pods of a workload at `t`, in a stable order. */

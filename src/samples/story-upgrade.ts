@@ -11,7 +11,7 @@ import type { Micros } from './line-formats.js';
 import { journalLine, logrusCallerLine, logrusLine, rancherLine } from './line-formats.js';
 import { Rng } from './prng.js';
 import type { Bootstrap } from './story-common.js';
-import { bootNode, imName, jlog, MIN, podsOf, S, startRke2, stopRke2 } from './story-common.js';
+import { bootNode, imName, jlog, MIN, nodeEvent, podsOf, S, startRke2, stopRke2 } from './story-common.js';
 import { vmKilledByKubelet, vmMigrateLines, vmStartLines } from './vm-lines.js';
 import type { Pod, VmState, World, WorkloadSpec } from './world.js';
 
@@ -596,6 +596,7 @@ export class UpgradeStory {
   drain(node: string, start: Micros, opts: { blockedUntil: Micros; engine?: string; manualImDelete?: Micros; stillBlocked?: boolean }): Micros {
     const w = this.w;
     w.node(node).cordoned = true;
+    nodeEvent(w, node, start + 400_000, 'NodeNotSchedulable', `Node ${node} status is now: NodeNotSchedulable`);
     const machine = nodeDef(node).machine;
     this.rancher(start, 'INFO', `[planner] rkecluster fleet-local/local: draining bootstrap node(s) ${machine}: draining node`);
     const leader = this.rancherLeader(start + 1 * S);
@@ -706,6 +707,7 @@ export class UpgradeStory {
     this.rebootInto(node, down, up);
     const succeededAt = up + 3 * MIN + this.rng.int(0, 40) * S;
     w.node(node).cordoned = false;
+    nodeEvent(w, node, succeededAt + 2 * S, 'NodeSchedulable', `Node ${node} status is now: NodeSchedulable`);
     w.node(node).osImage = this.to.os;
     this.hlog(succeededAt, 'info', `Adding post-hook done annotation on fleet-local/${nodeDef(node).machine}-machine-plan`);
     this.nodeState(node, 'Succeeded', succeededAt);
@@ -724,7 +726,11 @@ export class UpgradeStory {
     kernelShutdown(w, node, down - 3 * S);
     for (const p of ['rke2', 'kubelet', 'containerd', 'agent', 'iscsid', 'wicked'] as const) w.stopProc(node, p, down);
     w.reboot(node, down, up + 60 * S);
-    bootNode(w, node, up, this.to, false, kernelBoot);
+    const ready = bootNode(w, node, up, this.to, false, kernelBoot);
+    nodeEvent(w, node, down + 41 * S, 'NodeNotReady', `Node ${node} status is now: NodeNotReady`, 'Normal', 'node-controller');
+    const bootId = w.node(node).boots.at(-1)!.bootId;
+    nodeEvent(w, node, ready - 30 * S, 'Rebooted', `Node ${node} has been rebooted, boot id: ${bootId.slice(0, 8)}-${bootId.slice(8, 12)}-${bootId.slice(12, 16)}-${bootId.slice(16, 20)}-${bootId.slice(20, 32)}`, 'Warning');
+    nodeEvent(w, node, ready, 'NodeReady', `Node ${node} status is now: NodeReady`);
   }
 
   /** NodesUpgraded → cleanup plan → Completed; the UpgradeLog stops recording. */

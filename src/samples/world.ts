@@ -586,6 +586,16 @@ export class World {
     return { from: seg.pod, to, migration };
   }
 
+  /**
+   * Drops the scripted lines no archive can show: containers of pods deleted before collection that the
+   * UpgradeLog does not follow either (a real bundle has no trace of them). Keeps large scales in memory.
+   */
+  prune(collectedAt: Micros, upgradeLogFollows: (namespace: string, workload: string) => boolean): void {
+    for (const p of this.pods) {
+      if (p.deletedAt !== null && p.deletedAt <= collectedAt && !upgradeLogFollows(p.namespace, p.workload)) for (const c of p.containers) c.lines = [];
+    }
+  }
+
   // ---------- events and jobs ----------
 
   event(e: Omit<EventRec, 'count' | 'last'> & { count?: number; last?: Micros }): void {
