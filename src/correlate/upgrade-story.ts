@@ -102,6 +102,8 @@ function nodeStory(
   const postDrainFinishedAt = postDrain ? objectStamp(postDrain, ['status', 'completionTime']) : null;
   const finishingJob = postDrainFinishedAt ?? (singleNode ? objectStamp(singleNode, ['status', 'completionTime']) : null);
   const reboot = events.find((e) => e.kind === 'reboot');
+  // A reboot after the last job means the node went through `Waiting Reboot`: it succeeded at a time no object records.
+  const waitedForReboot = reboot !== undefined && finishingJob !== null && reboot.time > finishingJob.time;
   return {
     name: node,
     state,
@@ -112,7 +114,7 @@ function nodeStory(
     postDrainStartedAt: postDrain ? objectStamp(postDrain, ['status', 'startTime']) : null,
     postDrainFinishedAt,
     rebootedAt: reboot ? stampOf(reboot) : null,
-    succeededAt: state === 'Succeeded' ? finishingJob : null,
+    succeededAt: state === 'Succeeded' && !waitedForReboot ? finishingJob : null,
   };
 }
 
