@@ -1,5 +1,5 @@
-import { pipeline, Readable } from 'node:stream';
-import { createGunzip, createInflateRaw } from 'node:zlib';
+import { pipeline, Readable, Transform } from 'node:stream';
+import { crc32, createGunzip, createInflateRaw } from 'node:zlib';
 import { isGzipFileName } from './member-path.js';
 import type { ReadContext } from './read-context.js';
 
@@ -58,6 +58,28 @@ function guardedStream(source: Readable, { file, ctx, maxBytes, declaredSize }: 
   return Readable.from(deliver(), { objectMode: false });
 }
 
+/**
+ * Passes a member's bytes through and compares their CRC-32 with the container's once they were read to the end:
+ * a flipped bit in stored data would otherwise go unnoticed. A member of the wrong size is reported by the guard.
+ */
+function crcCheck(file: string, ctx: ReadContext, expected: number, size: number | null): Transform {
+  let crc = 0;
+  let bytes = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      crc = crc32(chunk, crc);
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+    flush(done) {
+      if ((size === null || bytes === size) && crc !== expected >>> 0) {
+        ctx.onProblem({ file, reason: 'CRC-32 mismatch: the data is corrupt, its lines are read as they are' });
+      }
+      done();
+    },
+  });
+}
+
 export interface MemberContent {
   /** Display path, used for problems and to recognise `.gz` members. */
   file: string;
@@ -68,6 +90,8 @@ export interface MemberContent {
   size: number | null;
   /** Stored bytes are raw deflate (zip method 8) of this compressed size. */
   deflatedSize: number | null;
+  /** CRC-32 the container records for the member's bytes (zip), checked once they are read whole. */
+  crc?: number | null;
   /** The member is a gzip stream of one file; by default when its name ends in `.gz` (not `.tar.gz`). */
   gzipped?: boolean;
 }
@@ -76,7 +100,7 @@ export interface MemberContent {
  * The decompressed content of a member: the container's deflate undone, then a `.gz` member gunzipped
  * transparently (its display path keeps the `.gz` name), all behind the guard.
  */
-export function memberContent({ file, ctx, stored, size, deflatedSize, gzipped = isGzipFileName(file) }: MemberContent): Readable {
+export function memberContent({ file, ctx, stored, size, deflatedSize, crc = null, gzipped = isGzipFileName(file) }: MemberContent): Readable {
   const ratio = ctx.budget.limits.maxCompressionRatio;
   let stream = stored;
   let maxBytes: number | null = null;
@@ -85,6 +109,7 @@ export function memberContent({ file, ctx, stored, size, deflatedSize, gzipped =
     stream = pipeline(stream, createInflateRaw({ chunkSize: CHUNK_BYTES }), ignore);
     maxBytes = Math.max(deflatedSize, 1) * ratio;
   }
+  if (crc !== null) stream = pipeline(stream, crcCheck(file, ctx, crc, size), ignore);
   if (gzipped) {
     stream = pipeline(stream, createGunzip({ chunkSize: CHUNK_BYTES }), ignore);
     maxBytes = size === null ? null : Math.max(size, 1) * ratio;

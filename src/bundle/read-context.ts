@@ -101,6 +101,12 @@ export function spoolProblem(file: string, err: unknown): ReadProblem | null {
   return { file, reason: `corrupt nested zip: ${describeReadError(err)}` };
 }
 
+/** The problem to report for a nested archive whose bytes ended early (only those before the damage are read). */
+export function partialSpoolProblem(file: string, temp: TempFile): ReadProblem | null {
+  if (temp.cut === null) return null;
+  return { file, reason: `corrupt nested zip: ${describeReadError(temp.cut)}; the ${temp.size} bytes before the damage are read` };
+}
+
 export const withinNestingLimit = (ctx: ReadContext, file: string): boolean => {
   if (ctx.depth + 1 <= ctx.budget.limits.maxNestingDepth) return true;
   ctx.onProblem({ file, reason: `maxNestingDepth limit (${ctx.budget.limits.maxNestingDepth}) reached: nested archive not opened` });

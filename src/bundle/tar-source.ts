@@ -6,7 +6,16 @@ import { FileRange } from './byte-range.js';
 import { classifyPath } from './classify-path.js';
 import { isBundleTopLevelName, isGzipFileName, isZipFileName, nestedPath, normaliseMemberPath, stripRoot } from './member-path.js';
 import { CHUNK_BYTES, describeReadError, memberContent } from './member-stream.js';
-import { admitSpooled, createReadContext, removeTemporaryFiles, spoolProblem, withinNestingLimit, type ReadContext } from './read-context.js';
+import {
+  admitSpooled,
+  createReadContext,
+  partialSpoolProblem,
+  removeTemporaryFiles,
+  spoolProblem,
+  withinNestingLimit,
+  type ReadContext,
+} from './read-context.js';
+import { paddedEnd, resyncFrom, TAR_BLOCK } from './tar-resync.js';
 import { spoolToTempFile, type TempFile } from './temp-file.js';
 import type { BundleMember, BundleSource, ReadLimits, ReadProblem } from './types.js';
 import { listZip } from './zip-listing.js';
@@ -19,24 +28,36 @@ const FILE_TYPES = new Set(['file', 'contiguous-file']);
 const SKIPPED_TYPES = new Set(['symlink', 'link', 'character-device', 'block-device', 'fifo']);
 
 /**
- * The tar byte stream: the file read in 1 MiB blocks, gunzipped with 1 MiB chunks when needed. A read or gunzip
- * error ends the extraction with that error; `close` releases every stage.
+ * The tar byte stream: the file read in 1 MiB blocks, gunzipped with 1 MiB chunks when needed, from the first valid
+ * header at or after `from` (0: the start). A read or gunzip error ends the extraction with that error; `close`
+ * releases every stage.
  */
-function openTarStream(path: string, gzipped: boolean): { extract: tar.Extract; close: () => void } {
-  const input = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+function openTarStream(
+  path: string,
+  gzipped: boolean,
+  from = 0,
+  onResync: (offset: number | null) => void = () => {},
+): { extract: tar.Extract; close: () => void } {
+  // A plain tar is entered at `from` directly; a gzipped one has to be inflated from its start.
+  const skip = gzipped ? from : 0;
+  const input = createReadStream(path, { highWaterMark: CHUNK_BYTES, start: from - skip });
   const gunzip = gzipped ? createGunzip({ chunkSize: CHUNK_BYTES }) : null;
+  const resync = from > 0 ? resyncFrom(skip, (offset) => onResync(offset === null ? null : offset + from - skip)) : null;
   const extract = tar.extract();
   const fail = (err: Error): void => {
     extract.destroy(err);
   };
   input.on('error', fail);
   gunzip?.on('error', fail);
-  (gunzip ? input.pipe(gunzip) : input).pipe(extract);
+  let stream: NodeJS.ReadableStream = gunzip ? input.pipe(gunzip) : input;
+  if (resync) stream = stream.pipe(resync);
+  stream.pipe(extract);
   return {
     extract,
     close: () => {
       input.destroy();
       gunzip?.destroy();
+      resync?.destroy();
       extract.destroy();
     },
   };
@@ -44,34 +65,59 @@ function openTarStream(path: string, gzipped: boolean): { extract: tar.Extract; 
 
 /**
  * A tar entry as an ordinary Readable whose destruction skips the rest of the entry instead of destroying the
- * whole tar extraction (tar-stream entries abort the archive when destroyed). `finished` settles once the entry
- * was read or skipped to its end, or the archive failed.
+ * whole tar extraction (tar-stream entries abort the archive when destroyed). The entry is pulled chunk by chunk,
+ * so an error of the archive (a cut inside the entry) reaches the reader after every byte before it, and only when
+ * the entry is read. `finished` settles once the entry was read or skipped to its end, or the archive failed.
  */
 function entryStream(entry: TarEntry): { stream: Readable; finished: Promise<void> } {
-  let skipping = false;
   const finished = new Promise<void>((resolve) => {
     entry.once('end', resolve);
     entry.once('close', resolve);
   });
-  const stream = new Readable({
-    read: () => {
-      entry.resume();
-    },
-    destroy: (err, done) => {
-      skipping = true;
-      entry.resume();
-      done(err);
-    },
-  });
+  const queue: Buffer[] = [];
+  let ended = false;
+  let failure: Error | null = null;
+  let skipping = false;
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    wake?.();
+    wake = null;
+  };
   entry.on('data', (chunk) => {
-    if (!skipping && !stream.push(chunk as Buffer)) entry.pause();
+    if (skipping) return;
+    queue.push(chunk as Buffer);
+    entry.pause();
+    notify();
   });
   entry.once('end', () => {
-    if (!skipping) stream.push(null);
+    ended = true;
+    notify();
   });
   entry.once('error', (err: Error) => {
-    if (!skipping) stream.destroy(err);
+    failure = err;
+    notify();
   });
+  const skip = (): void => {
+    skipping = true;
+    queue.length = 0;
+    entry.resume();
+  };
+  async function* pull(): AsyncGenerator<Buffer> {
+    for (;;) {
+      const chunk = queue.shift();
+      if (chunk) yield chunk;
+      else if (failure) throw failure;
+      else if (ended) return;
+      else
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          entry.resume();
+        });
+    }
+  }
+  const stream = Readable.from(pull(), { objectMode: false });
+  // Destroyed before or while being read, or read to its end: whatever is left of the entry is skipped.
+  stream.once('close', skip);
   return { stream, finished };
 }
 
@@ -121,6 +167,8 @@ async function* tarNestedZip(
     await finished;
   }
   ctx.temporaryFiles.add(temp);
+  const partial = partialSpoolProblem(path, temp);
+  if (partial) ctx.onProblem(partial);
   try {
     const range = new FileRange(temp.handle, 0, temp.size);
     yield {
@@ -137,51 +185,79 @@ async function* tarNestedZip(
   }
 }
 
+/** Errors of a damaged header block, after which the archive can be re-entered at the next valid header. */
+const isHeaderDamage = (err: unknown): boolean => /invalid (tar )?header|header exceeds max size/i.test((err as Error)?.message ?? '');
+/** Each resync of a tar.gz inflates it again from its start: a badly damaged archive is given up after this many. */
+const MAX_RESYNCS = 16;
+
+/** Where an entry's data starts in the stream its extraction was fed (tar-stream's header.byteOffset). */
+const dataOffsetOf = (entry: TarEntry): number | null => {
+  const offset = (entry.header as { byteOffset?: unknown }).byteOffset;
+  return typeof offset === 'number' ? offset : null;
+};
+
 async function* tarMembers(path: string, gzipped: boolean, root: string, displayPath: string, ctx: ReadContext): AsyncGenerator<BundleMember> {
-  const { extract, close } = openTarStream(path, gzipped);
   let entries = 0;
-  try {
-    for await (const entry of extract) {
-      entries++;
-      const { header } = entry;
-      const memberPath = stripRoot(normaliseMemberPath(header.name), root);
-      const type = header.type ?? 'file';
-      const mtime = header.mtime ? header.mtime.getTime() : null;
-      if (!FILE_TYPES.has(type) || memberPath === '') {
-        if (SKIPPED_TYPES.has(type)) ctx.onProblem({ file: memberPath, reason: `${type} skipped: links and devices are never followed` });
-        const { stream, finished } = entryStream(entry);
-        stream.destroy();
-        await finished;
-        continue;
+  let from = 0;
+  for (let resyncs = 0; ; resyncs++) {
+    // Offset of the extraction's first byte in the tar, and where the header after the last entry is expected.
+    let base = from;
+    let next: number | null = from;
+    const damagedAt = from - TAR_BLOCK;
+    const { extract, close } = openTarStream(path, gzipped, from, (found) => {
+      if (found !== null) base = found;
+      const skipped = found === null ? 'no valid header follows, the rest of the archive was not read' : `${found - damagedAt} bytes skipped to the next valid header`;
+      ctx.onProblem({ file: displayPath, reason: `damaged tar header at byte ${damagedAt}: ${skipped}` });
+    });
+    let resume: number | null = null;
+    try {
+      for await (const entry of extract) {
+        entries++;
+        const { header } = entry;
+        const dataOffset = dataOffsetOf(entry);
+        next = dataOffset === null ? null : paddedEnd(base + dataOffset, header.type === 'directory' ? 0 : (header.size ?? 0));
+        const memberPath = stripRoot(normaliseMemberPath(header.name), root);
+        const type = header.type ?? 'file';
+        const mtime = header.mtime ? header.mtime.getTime() : null;
+        if (!FILE_TYPES.has(type) || memberPath === '') {
+          if (SKIPPED_TYPES.has(type)) ctx.onProblem({ file: memberPath, reason: `${type} skipped: links and devices are never followed` });
+          const { stream, finished } = entryStream(entry);
+          stream.destroy();
+          await finished;
+          continue;
+        }
+        if (!ctx.budget.admitMember()) return;
+        if (isZipFileName(memberPath) && withinNestingLimit(ctx, memberPath)) {
+          yield* tarNestedZip(entry, memberPath, mtime, ctx);
+        } else {
+          const { stream, finished } = entryStream(entry);
+          const size = header.size ?? null;
+          let content: Readable | null = null;
+          yield {
+            info: classifyPath(memberPath),
+            size: isGzipFileName(memberPath) ? null : size,
+            mtime,
+            open: async () => {
+              if (content) throw new Error(`tar member ${memberPath} can only be opened once`);
+              content = memberContent({ file: memberPath, ctx, stored: stream, size, deflatedSize: null });
+              return content;
+            },
+          };
+          // Asking for the next member ends this one: whatever was left unread is skipped.
+          (content ?? stream).destroy();
+          await finished;
+        }
+        if (ctx.budget.stopped) return;
       }
-      if (!ctx.budget.admitMember()) return;
-      if (isZipFileName(memberPath) && withinNestingLimit(ctx, memberPath)) {
-        yield* tarNestedZip(entry, memberPath, mtime, ctx);
-      } else {
-        const { stream, finished } = entryStream(entry);
-        const size = header.size ?? null;
-        let content: Readable | null = null;
-        yield {
-          info: classifyPath(memberPath),
-          size: isGzipFileName(memberPath) ? null : size,
-          mtime,
-          open: async () => {
-            if (content) throw new Error(`tar member ${memberPath} can only be opened once`);
-            content = memberContent({ file: memberPath, ctx, stored: stream, size, deflatedSize: null });
-            return content;
-          },
-        };
-        // Asking for the next member ends this one: whatever was left unread is skipped.
-        (content ?? stream).destroy();
-        await finished;
-      }
-      if (ctx.budget.stopped) return;
+      if (entries === 0 && resyncs === 0) ctx.onProblem({ file: displayPath, reason: 'empty tar archive: no entries' });
+    } catch (err) {
+      if (isHeaderDamage(err) && next !== null && resyncs < MAX_RESYNCS) resume = next + TAR_BLOCK;
+      else ctx.onProblem({ file: displayPath, reason: `tar archive unreadable after ${entries} entries: ${describeReadError(err)}` });
+    } finally {
+      close();
     }
-    if (entries === 0) ctx.onProblem({ file: displayPath, reason: 'empty tar archive: no entries' });
-  } catch (err) {
-    ctx.onProblem({ file: displayPath, reason: `tar archive unreadable after ${entries} entries: ${describeReadError(err)}` });
-  } finally {
-    close();
+    if (resume === null) return;
+    from = resume;
   }
 }
 

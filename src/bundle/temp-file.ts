@@ -1,51 +1,69 @@
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 
 /** A nested archive's bytes spooled to disk so it can be read by random access without holding it in memory. */
 export interface TempFile {
   handle: FileHandle;
   size: number;
+  /**
+   * Why the source ended before its end (a truncated or corrupt deflate stream), or null when it was read whole.
+   * What came before the damage is kept: a zip's local headers can still be scanned in it.
+   */
+  cut: unknown;
   dispose(): Promise<void>;
 }
 
 /**
- * Writes `source` to a new file in a private temporary folder (os.tmpdir(), random name). `admit` sees every chunk's
- * size and throws to abort (a limit reached); any error removes the folder and propagates.
+ * Writes `source` to a new file in a private temporary folder (os.tmpdir(), random name), chunk by chunk. `admit`
+ * sees every chunk's size and throws to abort (a limit reached): the folder is removed and the error propagates.
+ * An error of the source itself keeps the bytes read before it (see TempFile.cut), unless there are none.
  */
 export async function spoolToTempFile(source: Readable, admit: (bytes: number) => void): Promise<TempFile> {
   const dir = await mkdtemp(join(tmpdir(), 'harvester-postmortem-'));
-  const path = join(dir, 'nested.zip');
   const remove = (): Promise<void> => rm(dir, { recursive: true, force: true });
-  let size = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      try {
-        admit(chunk.length);
-        size += chunk.length;
-        done(null, chunk);
-      } catch (err) {
-        done(err as Error);
-      }
-    },
-  });
+  let handle: FileHandle | null = null;
   try {
-    await pipeline(source, counter, createWriteStream(path));
-    const handle = await open(path, 'r');
+    handle = await open(join(dir, 'nested.zip'), 'w+');
+    const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    let size = 0;
+    let cut: unknown = null;
+    for (;;) {
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await iterator.next();
+      } catch (err) {
+        cut = err;
+        break;
+      }
+      if (next.done) break;
+      admit(next.value.length);
+      await writeAll(handle, next.value, size);
+      size += next.value.length;
+    }
+    if (cut !== null && size === 0) throw cut;
+    const spooled = handle;
     return {
-      handle,
+      handle: spooled,
       size,
+      cut,
       dispose: async () => {
-        await handle.close();
+        await spooled.close();
         await remove();
       },
     };
   } catch (err) {
     source.destroy();
+    await handle?.close();
     await remove();
     throw err;
+  }
+}
+
+async function writeAll(handle: FileHandle, chunk: Buffer, position: number): Promise<void> {
+  for (let written = 0; written < chunk.length; ) {
+    const { bytesWritten } = await handle.write(chunk, written, chunk.length - written, position + written);
+    written += bytesWritten;
   }
 }

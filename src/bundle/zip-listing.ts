@@ -17,6 +17,8 @@ export interface ZipRecord {
   localHeaderOffset: number | null;
   dataStart: number | null;
   mtime: number | null;
+  /** CRC-32 of the uncompressed data, null when only a data descriptor knows it. */
+  crc32: number | null;
   /** The archive ends inside this member's data. */
   truncated: boolean;
 }
@@ -72,6 +74,7 @@ function listCentralDirectory(range: FileRange): Promise<ZipRecord[]> {
           localHeaderOffset: entry.relativeOffsetOfLocalHeader,
           dataStart: null,
           mtime: zipMtime(entry.extraFields, entry.lastModFileDate, entry.lastModFileTime),
+          crc32: entry.crc32,
           truncated: false,
         });
         zip.readEntry();
@@ -173,6 +176,7 @@ async function scanLocalHeaders(range: FileRange): Promise<ZipRecord[]> {
       localHeaderOffset: null,
       dataStart,
       mtime: zipMtime(extraFields, header.readUInt16LE(12), header.readUInt16LE(10)),
+      crc32: flags & FLAG_DESCRIPTOR ? null : header.readUInt32LE(14),
       truncated,
     });
     if (truncated) break;

@@ -8,6 +8,7 @@ import { CHUNK_BYTES, describeReadError, memberContent } from './member-stream.j
 import {
   admitSpooled,
   createReadContext,
+  partialSpoolProblem,
   removeTemporaryFiles,
   spoolProblem,
   withinCompressionRatio,
@@ -64,7 +65,7 @@ function zipMember(zip: OpenZip, record: ZipRecord, path: string, ctx: ReadConte
       try {
         const stored = await storedBytes(zip, record);
         const deflatedSize = record.method === METHOD_DEFLATED ? record.compressedSize : null;
-        return memberContent({ file: path, ctx, stored, size: record.uncompressedSize, deflatedSize });
+        return memberContent({ file: path, ctx, stored, size: record.uncompressedSize, deflatedSize, crc: record.crc32 });
       } catch (err) {
         ctx.onProblem({ file: path, reason: describeReadError(err) });
         return emptyStream();
@@ -95,6 +96,8 @@ async function* nestedZipMembers(zip: OpenZip, record: ZipRecord, path: string, 
         spooled += bytes;
       });
       ctx.temporaryFiles.add(temp);
+      const partial = partialSpoolProblem(path, temp);
+      if (partial) ctx.onProblem(partial);
       dispose = async () => {
         ctx.temporaryFiles.delete(temp);
         await temp.dispose();
