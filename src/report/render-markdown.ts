@@ -1,5 +1,6 @@
 import { compareText } from '../util/compare.js';
 import type { PostmortemReport } from './model.js';
+import type { Severity } from '../rules/types.js';
 import {
   citation,
   clip,
@@ -33,21 +34,34 @@ const TIMELINE_ROWS_MAX = 200;
 
 /** How much of the evidence and timeline one rendering shows. */
 interface Budget {
+  /** Evidence lines kept per critical or high finding. */
   evidenceLines: number;
+  /** Evidence lines kept per medium, low or informational finding. */
+  minorEvidenceLines: number;
   timelineRows: number;
+  /** Whether each finding's fields are listed (they repeat what its message says in detail). */
+  fields: boolean;
+  /** Whether further findings of a rule shrink to table rows under its first one. */
+  compactRepeats: boolean;
 }
 
-/** Tried in order until one fits: fewer evidence lines per finding, then none, then a shorter timeline. */
+/**
+ * Tried in order until one fits: the evidence of the findings that matter most is kept longest, the timeline is
+ * shortened before the last lines of evidence of critical and high findings go.
+ */
 const BUDGETS: readonly Budget[] = [
-  { evidenceLines: Number.POSITIVE_INFINITY, timelineRows: TIMELINE_ROWS_MAX },
-  { evidenceLines: 5, timelineRows: TIMELINE_ROWS_MAX },
-  { evidenceLines: 3, timelineRows: TIMELINE_ROWS_MAX },
-  { evidenceLines: 2, timelineRows: TIMELINE_ROWS_MAX },
-  { evidenceLines: 1, timelineRows: TIMELINE_ROWS_MAX },
-  { evidenceLines: 0, timelineRows: TIMELINE_ROWS_MAX },
-  { evidenceLines: 0, timelineRows: 50 },
-  { evidenceLines: 0, timelineRows: 0 },
+  { evidenceLines: Number.POSITIVE_INFINITY, minorEvidenceLines: Number.POSITIVE_INFINITY, timelineRows: TIMELINE_ROWS_MAX, fields: true, compactRepeats: false },
+  { evidenceLines: 5, minorEvidenceLines: 5, timelineRows: TIMELINE_ROWS_MAX, fields: true, compactRepeats: false },
+  { evidenceLines: 5, minorEvidenceLines: 2, timelineRows: TIMELINE_ROWS_MAX, fields: true, compactRepeats: false },
+  { evidenceLines: 3, minorEvidenceLines: 1, timelineRows: 100, fields: false, compactRepeats: false },
+  { evidenceLines: 3, minorEvidenceLines: 1, timelineRows: 100, fields: false, compactRepeats: true },
+  { evidenceLines: 2, minorEvidenceLines: 0, timelineRows: 50, fields: false, compactRepeats: true },
+  { evidenceLines: 1, minorEvidenceLines: 0, timelineRows: 50, fields: false, compactRepeats: true },
+  { evidenceLines: 1, minorEvidenceLines: 0, timelineRows: 0, fields: false, compactRepeats: true },
+  { evidenceLines: 0, minorEvidenceLines: 0, timelineRows: 0, fields: false, compactRepeats: true },
 ];
+
+const isMajor = (severity: Severity): boolean => severity === 'critical' || severity === 'high';
 
 interface Context {
   report: PostmortemReport;
@@ -77,12 +91,16 @@ const title = (report: PostmortemReport): string =>
 
 const trimNotice = (ctx: Context): string[] => {
   if (!ctx.trimmed) return [];
-  const { evidenceLines, timelineRows } = ctx.budget;
+  const { evidenceLines, minorEvidenceLines, timelineRows } = ctx.budget;
   const evidence =
-    evidenceLines === 0 ? 'evidence excerpts were left out' : `evidence was trimmed to ${evidenceLines} line(s) per finding`;
+    evidenceLines === 0
+      ? 'evidence excerpts were left out'
+      : `evidence was trimmed to ${evidenceLines} line(s) per critical or high finding and ${minorEvidenceLines} per other finding`;
   const timeline = timelineRows < TIMELINE_ROWS_MAX ? ` and the timeline to ${timelineRows} rows` : '';
+  const fields = ctx.budget.fields ? '' : ', finding fields left out';
+  const compact = ctx.budget.compactRepeats ? ', repeated findings of a rule shown as table rows' : '';
   return [
-    `> **Note:** ${evidence}${timeline} to keep this report under ${countText(ctx.maxBytes)} bytes. Every finding is still listed; the JSON and HTML reports carry all the evidence.`,
+    `> **Note:** ${evidence}${timeline}${fields}${compact} to keep this report under ${countText(ctx.maxBytes)} bytes. Every finding is still listed; the JSON and HTML reports carry all the evidence.`,
     '',
   ];
 };
@@ -231,7 +249,7 @@ const evidenceBlock = (ctx: Context, f: FindingView): string[] => {
   const { evidence } = f.finding;
   const total = Math.max(f.finding.evidenceTotal, evidence.length);
   if (evidence.length === 0) return [];
-  const shown = evidence.slice(0, ctx.budget.evidenceLines);
+  const shown = evidence.slice(0, isMajor(f.finding.severity) ? ctx.budget.evidenceLines : ctx.budget.minorEvidenceLines);
   if (shown.length === 0) return [`*Evidence left out to fit the size budget (${total} line(s) seen).*`, ''];
   const cut = shown.length < evidence.length ? ', trimmed to fit the size budget' : '';
   return [
@@ -244,43 +262,81 @@ const evidenceBlock = (ctx: Context, f: FindingView): string[] => {
   ];
 };
 
-const findingDetails = (ctx: Context): string[] =>
-  ctx.view.findings.length === 0
-    ? []
-    : [
-        '## Finding details',
-        '',
-        ...ctx.view.findings.flatMap((fv) => {
-          const f = fv.finding;
-          const seen =
-            f.firstSeen === null
-              ? 'time unknown'
-              : f.lastSeen === null || f.lastSeen === f.firstSeen
-                ? `seen ${isoText(f.firstSeen)}`
-                : `seen ${isoText(f.firstSeen)} → ${isoText(f.lastSeen)}`;
-          const where = [
-            f.node === null ? null : `node ${mdCode(f.node)}`,
-            f.subject === null ? null : `subject ${mdCode(f.subject)}`,
-          ].filter((p): p is string => p !== null);
-          const fields = Object.entries(f.fields)
-            .sort(([a], [b]) => compareText(a, b))
-            .map(([k, v]) => `${mdText(k)} ${mdCode(String(v))}`);
-          return [
-            `<a id="${fv.anchor}"></a>`,
-            '',
-            `### ${fv.label} · ${f.severity} · ${mdText(f.title)}`,
-            '',
-            [`Rule ${ruleLink(ctx, f.ruleId)}`, ...where, seen, `${f.count} time(s)`].join(' · '),
-            '',
-            mdProse(f.message),
-            '',
-            ...(fields.length > 0 ? [`**Details:** ${fields.join(' · ')}`, ''] : []),
-            `**Remediation:** ${mdProse(f.remediation)}`,
-            '',
-            ...evidenceBlock(ctx, fv),
-          ];
-        }),
-      ];
+/** The first finding showing each remediation text: later findings with the same text point back to it. */
+const remediationOwners = (findings: readonly FindingView[]): Map<string, FindingView> => {
+  const owners = new Map<string, FindingView>();
+  for (const fv of findings) if (!owners.has(fv.finding.remediation)) owners.set(fv.finding.remediation, fv);
+  return owners;
+};
+
+const remediationLine = (fv: FindingView, owners: Map<string, FindingView>): string => {
+  const owner = owners.get(fv.finding.remediation);
+  return owner === undefined || owner === fv
+    ? `**Remediation:** ${mdProse(fv.finding.remediation)}`
+    : `**Remediation:** as for ${findingLink(owner)}.`;
+};
+
+const findingSection = (ctx: Context, fv: FindingView, owners: Map<string, FindingView>): string[] => {
+  const f = fv.finding;
+  const seen =
+    f.firstSeen === null
+      ? 'time unknown'
+      : f.lastSeen === null || f.lastSeen === f.firstSeen
+        ? `seen ${isoText(f.firstSeen)}`
+        : `seen ${isoText(f.firstSeen)} → ${isoText(f.lastSeen)}`;
+  const where = [
+    f.node === null ? null : `node ${mdCode(f.node)}`,
+    f.subject === null ? null : `subject ${mdCode(f.subject)}`,
+  ].filter((p): p is string => p !== null);
+  const fields = Object.entries(f.fields)
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([k, v]) => `${mdText(k)} ${mdCode(String(v))}`);
+  return [
+    `<a id="${fv.anchor}"></a>`,
+    '',
+    `### ${fv.label} · ${f.severity} · ${mdText(f.title)}`,
+    '',
+    [`Rule ${ruleLink(ctx, f.ruleId)}`, ...where, seen, `${f.count} time(s)`].join(' · '),
+    '',
+    mdProse(f.message),
+    '',
+    ...(fields.length > 0 && ctx.budget.fields ? [`**Details:** ${fields.join(' · ')}`, ''] : []),
+    remediationLine(fv, owners),
+    '',
+    ...evidenceBlock(ctx, fv),
+  ];
+};
+
+/** Further findings of a rule already shown in full, one table row each (compact budgets). */
+const repeatTable = (first: FindingView, repeats: readonly FindingView[]): string[] => {
+  if (repeats.length === 0) return [];
+  const rows = repeats.map((fv) => {
+    const f = fv.finding;
+    const cite = f.evidence[0] ? mdCode(citation(f.evidence[0].file, f.evidence[0].line)) : '';
+    return [`<a id="${fv.anchor}"></a>${fv.label}`, f.severity, mdText(f.node ?? ''), mdText(f.subject ?? ''), isoText(f.firstSeen), String(f.count), cite];
+  });
+  return [
+    `${repeats.length} more finding(s) of the same rule as ${findingLink(first)}, with the same remediation:`,
+    '',
+    ...mdTable(['#', 'Severity', 'Node', 'Subject', 'First seen', 'Count', 'First evidence'], rows),
+    '',
+  ];
+};
+
+const findingDetails = (ctx: Context): string[] => {
+  if (ctx.view.findings.length === 0) return [];
+  const owners = remediationOwners(ctx.view.findings);
+  if (!ctx.budget.compactRepeats) {
+    return ['## Finding details', '', ...ctx.view.findings.flatMap((fv) => findingSection(ctx, fv, owners))];
+  }
+  const byRule = new Map<string, FindingView[]>();
+  for (const fv of ctx.view.findings) byRule.set(fv.finding.ruleId, [...(byRule.get(fv.finding.ruleId) ?? []), fv]);
+  return [
+    '## Finding details',
+    '',
+    ...[...byRule.values()].flatMap(([first, ...repeats]) => [...findingSection(ctx, first, owners), ...repeatTable(first, repeats)]),
+  ];
+};
 
 const timeline = (ctx: Context): string[] => {
   const entries = ctx.view.timeline;

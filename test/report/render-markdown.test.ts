@@ -184,14 +184,27 @@ describe('renderMarkdown', () => {
     expect(Buffer.byteLength(renderMarkdown(report, { maxBytes: 10_000_000 }))).toBeGreaterThan(60_000);
     const text = renderMarkdown(report);
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(60_000);
-    expect(text).toMatch(/\*\*Note:\*\* evidence was trimmed to \d line\(s\) per finding to keep this report under 60,000 bytes/);
+    expect(text).toMatch(/\*\*Note:\*\* evidence was trimmed to \d line\(s\) per critical or high finding and \d per other finding/);
+    expect(text).toMatch(/to keep this report under 60,000 bytes/);
     for (let i = 1; i <= 30; i++) expect(text).toContain(`<a id="finding-${i}"></a>`);
     expect(text).toContain(', trimmed to fit the size budget</summary>');
   });
 
+  it('under a tight budget shows further findings of a rule as table rows with the remediation once', () => {
+    const text = renderMarkdown(manyFindings(30, 5));
+    expect(text).toContain('29 more finding(s) of the same rule as [F1](#finding-1), with the same remediation:');
+    expect(text.match(/\*\*Remediation:\*\*/g)).toHaveLength(1);
+    expect(text).toMatch(/\| <a id="finding-30"><\/a>F30 \| high \|/);
+  });
+
+  it('names the first finding with the same remediation instead of repeating it', () => {
+    const text = renderMarkdown(manyFindings(3, 1), { maxBytes: 10_000_000 });
+    expect(text.match(/\*\*Remediation:\*\* as for \[F1\]\(#finding-1\)\./g)).toHaveLength(2);
+  });
+
   it('leaves evidence out entirely when even one line per finding is too much, still listing every finding', () => {
     const report = manyFindings(40, 5);
-    const text = renderMarkdown(report, { maxBytes: 40_000 });
+    const text = renderMarkdown(report, { maxBytes: 5_000 });
     expect(text).toContain('**Note:** evidence excerpts were left out');
     expect(text).not.toContain('<details><summary>Evidence');
     for (let i = 1; i <= 40; i++) expect(text).toContain(`| [F${i}](#finding-${i}) |`);
