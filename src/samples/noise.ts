@@ -261,7 +261,8 @@ export function agentNoise(ctx: NodeNoiseCtx, from: Micros, to: Micros): Iterabl
     periodic({
       from: Math.max(from, run.start + 5 * MIN),
       to: Math.min(to, run.end ?? to),
-      every: Math.max(Math.floor((5 * MIN) / ctx.scale), 1 * S),
+      // One periodic plan per node, whatever the cluster size.
+      every: 5 * MIN,
       jitter: 2 * S,
       rng: Rng.derive(`${ctx.rng.next()}`, 'agent'),
       make: (t) => {
@@ -287,7 +288,7 @@ export function rke2Noise(ctx: NodeNoiseCtx, from: Micros, to: Micros): Iterable
     periodic({
       from: Math.max(from, run.start + 2 * MIN),
       to: Math.min(to, run.end ?? to),
-      every: Math.max(Math.floor((17 * MIN) / ctx.scale), 1 * S),
+      every: 17 * MIN,
       rng: Rng.derive(`${ctx.rng.next()}`, 'rke2'),
       make: (t, tick) => {
         const stamp = t + n.skew;

@@ -92,8 +92,11 @@ function setup(seed: string, collectedAt: Micros, vms: VmDef[], skewed: boolean,
   return { w, boot };
 }
 
-/** Phases 0–4, identical in every scenario: created 08:02:11, system services upgraded 09:31:45. */
-function prelude(story: UpgradeStory): void {
+/**
+ * Phases 0–4, identical in every scenario: created 08:02:11, system services upgraded 09:31:45.
+ * `manifestsNode` runs the apply-manifests job pod (it survives in the bundle only if that node is not drained).
+ */
+function prelude(story: UpgradeStory, manifestsNode = 'harvester-01'): void {
   story.versionAdded(T('07:40:02'));
   story.create(T('08:02:11'));
   story.logReady(T('08:02:58'));
@@ -112,7 +115,7 @@ function prelude(story: UpgradeStory): void {
     longhornReady: T('09:24:30'),
     monitoringReady: T('09:27:40'),
   };
-  story.applyManifests('harvester-01', T('08:48:10'), T('09:31:44'), marks);
+  story.applyManifests(manifestsNode, T('08:48:10'), T('09:31:44'), marks);
   story.rolloutComponents(marks);
   story.startNodePhase(T('09:31:46'));
 }
@@ -270,7 +273,7 @@ function playStalled(scale = 1): Played {
   const story = new UpgradeStory(boot, 'hvst-upgrade-q8wfd', RELEASE_FROM, RELEASE_TO);
   const oomPod = stressTestOom(w, 'harvester-03', T('02:41:09'), T('02:47:33'), RELEASE_FROM);
   facts.testPodOom = { pod: `default/${oomPod.name}`, node: 'harvester-03', at: T('02:47:33') };
-  prelude(story);
+  prelude(story, 'harvester-03');
   for (const spec of rke2ChartWorkloads(RELEASE_TO)) w.rollout(spec, T('09:45:00'));
   const done01 = properNode(story, 'harvester-01', T('09:33:05'), allVolumes(w, sysVols));
   // harvester-02: a volume degrades during its pre-drain migrations and its engine stays on the node.
