@@ -1,4 +1,4 @@
-import { pipeline, Readable, Transform } from 'node:stream';
+import { pipeline, Readable, Transform, type Duplex } from 'node:stream';
 import { crc32, createGunzip, createInflateRaw } from 'node:zlib';
 import { isGzipFileName } from './member-path.js';
 import type { ReadContext } from './read-context.js';
@@ -102,18 +102,20 @@ export interface MemberContent {
  */
 export function memberContent({ file, ctx, stored, size, deflatedSize, crc = null, gzipped = isGzipFileName(file) }: MemberContent): Readable {
   const ratio = ctx.budget.limits.maxCompressionRatio;
-  let stream = stored;
+  // One pipeline for every stage: an error of any stage reaches the guard, none is left without a listener.
+  const stages: Duplex[] = [];
   let maxBytes: number | null = null;
   let declaredSize = size;
   if (deflatedSize !== null) {
-    stream = pipeline(stream, createInflateRaw({ chunkSize: CHUNK_BYTES }), ignore);
+    stages.push(createInflateRaw({ chunkSize: CHUNK_BYTES }));
     maxBytes = Math.max(deflatedSize, 1) * ratio;
   }
-  if (crc !== null) stream = pipeline(stream, crcCheck(file, ctx, crc, size), ignore);
+  if (crc !== null) stages.push(crcCheck(file, ctx, crc, size));
   if (gzipped) {
-    stream = pipeline(stream, createGunzip({ chunkSize: CHUNK_BYTES }), ignore);
+    stages.push(createGunzip({ chunkSize: CHUNK_BYTES }));
     maxBytes = size === null ? null : Math.max(size, 1) * ratio;
     declaredSize = null;
   }
+  const stream = stages.length === 0 ? stored : (pipeline([stored, ...stages], ignore) as unknown as Readable);
   return guardedStream(stream, { file, ctx, maxBytes, declaredSize });
 }
