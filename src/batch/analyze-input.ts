@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { analyzeBundle } from '../analyze/analyze-bundle.js';
 import { loadRules, type RuleSelection } from '../analyze/load-rules.js';
 import type { ReadLimits } from '../bundle/types.js';
+import { redactReport, type RedactOptions } from '../redact/redact-report.js';
 import { renderReport, type ReportFormat } from '../report/index.js';
 import { bundleResultOf } from './bundle-result.js';
 import type { BundleResult } from './types.js';
@@ -20,6 +21,8 @@ export interface AnalyzeJob {
   format: ReportFormat;
   maxBytes: number;
   ruleDocsBase: string;
+  /** `--redact`: the report file is written redacted; the result (for the history database) is not. */
+  redaction: RedactOptions | null;
 }
 
 const EXTENSIONS: Record<ReportFormat, string> = { terminal: 'txt', markdown: 'md', json: 'json', html: 'html' };
@@ -43,7 +46,8 @@ export async function analyzeInput(job: AnalyzeJob): Promise<BundleResult> {
   if (job.outDir !== null) {
     await mkdir(job.outDir, { recursive: true });
     reportPath = join(job.outDir, reportFileName(job.input, job.hash, job.format));
-    await writeFile(reportPath, renderReport(report, job.format, { color: false, maxBytes: job.maxBytes, ruleDocsBase: job.ruleDocsBase }));
+    const shown = job.redaction ? redactReport(report, job.redaction) : report;
+    await writeFile(reportPath, renderReport(shown, job.format, { color: false, maxBytes: job.maxBytes, ruleDocsBase: job.ruleDocsBase }));
   }
   return bundleResultOf(report, job.input, job.hash, reportPath);
 }

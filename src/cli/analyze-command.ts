@@ -6,19 +6,23 @@ import { severityRank, type Severity } from '../rules/types.js';
 import { DEFAULT_MAX_EVIDENCE } from '../rules/engine.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_TOOL_ERROR, emit, type CliIo } from './io.js';
 import { parsePositiveInt, parseSeverity, parseTime } from './options.js';
+import { redactReport } from '../redact/redact-report.js';
 import {
   addInputOptions,
+  addRedactOptions,
   addRuleOptions,
   limitsFrom,
+  redactionFrom,
   ruleSelectionFrom,
   type InputOptionValues,
+  type RedactOptionValues,
   type RuleOptionValues,
 } from './shared-options.js';
 
 export const REPORT_FORMATS = ['terminal', 'markdown', 'json', 'html'] as const;
 const DEFAULT_MAX_BYTES = 60_000;
 
-interface AnalyzeOptionValues extends InputOptionValues, RuleOptionValues {
+interface AnalyzeOptionValues extends InputOptionValues, RuleOptionValues, RedactOptionValues {
   format: ReportFormat;
   output?: string;
   failOn?: Severity;
@@ -41,6 +45,7 @@ export function registerAnalyzeCommand(program: Command, io: CliIo, setExit: (co
     .option('--rule-docs <url>', 'where finding links point to', 'https://github.com/harvester-postmortem/harvester-postmortem/blob/main/rules/README.md');
   addInputOptions(command);
   addRuleOptions(command);
+  addRedactOptions(command);
   command.action(async (bundle: string, options: AnalyzeOptionValues) => {
     const rules = loadRules(ruleSelectionFrom(options));
     const report = await analyzeBundle(bundle, {
@@ -50,7 +55,8 @@ export function registerAnalyzeCommand(program: Command, io: CliIo, setExit: (co
       maxEvidence: options.maxEvidence,
       now: options.now ?? io.now(),
     });
-    const text = renderReport(report, options.format, {
+    const redaction = redactionFrom(options);
+    const text = renderReport(redaction ? redactReport(report, redaction) : report, options.format, {
       color: io.color && options.output === undefined,
       maxBytes: options.maxBytes,
       ruleDocsBase: options.ruleDocs,

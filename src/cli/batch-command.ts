@@ -13,16 +13,20 @@ import type { ReportFormat } from '../report/index.js';
 import { REPORT_FORMATS } from './analyze-command.js';
 import { EXIT_OK, EXIT_TOOL_ERROR, emit, type CliIo } from './io.js';
 import { parsePositiveInt, parseTime } from './options.js';
+import { redactBatchItems } from '../redact/redact-batch.js';
 import {
   addInputOptions,
+  addRedactOptions,
   addRuleOptions,
   limitsFrom,
+  redactionFrom,
   ruleSelectionFrom,
   type InputOptionValues,
+  type RedactOptionValues,
   type RuleOptionValues,
 } from './shared-options.js';
 
-interface BatchOptionValues extends InputOptionValues, RuleOptionValues {
+interface BatchOptionValues extends InputOptionValues, RuleOptionValues, RedactOptionValues {
   jobs: number;
   format: SummaryFormat;
   output?: string;
@@ -45,12 +49,14 @@ export function registerBatchCommand(program: Command, io: CliIo, setExit: (code
     .option('--now <time>', 'the reports\' clock (ISO-8601)', parseTime);
   addInputOptions(command);
   addRuleOptions(command);
+  addRedactOptions(command);
   command.action(async (args: string[], options: BatchOptionValues) => {
     const { inputs, missing } = collectInputs(args);
     for (const arg of missing) io.stderr(`harvester-postmortem: nothing matches ${arg}\n`);
     if (inputs.length === 0) throw new UsageError('no inputs to analyse');
     const rules = ruleSelectionFrom(options);
     loadRules(rules); // rule file errors are usage errors before any work starts
+    const redaction = redactionFrom(options);
     const db = options.db ? new HistoryDb(options.db) : null;
     try {
       const items = await runBatch(inputs, {
@@ -68,9 +74,11 @@ export function registerBatchCommand(program: Command, io: CliIo, setExit: (code
           format: options.reportFormat,
           maxBytes: 60_000,
           ruleDocsBase: 'https://github.com/harvester-postmortem/harvester-postmortem/blob/main/rules/README.md',
+          redaction,
         },
       });
-      await emit(renderSummary(summarizeBatch(items), options.format), options.output, io);
+      const shown = redaction ? redactBatchItems(items, redaction) : items;
+      await emit(renderSummary(summarizeBatch(shown), options.format), options.output, io);
       for (const item of items) if (item.status === 'failed') io.stderr(`failed: ${item.input}: ${item.error}\n`);
       setExit(items.every((item) => item.status === 'failed') ? EXIT_TOOL_ERROR : EXIT_OK);
     } finally {

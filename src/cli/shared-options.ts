@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_LIMITS, type ReadLimits } from '../bundle/types.js';
 import type { RuleSelection } from '../analyze/load-rules.js';
+import type { RedactOptions } from '../redact/redact-report.js';
 import { collect, parsePositiveInt, parseSize, parseZone } from './options.js';
 
 /** Options every command that reads an input shares: zones and the bounds on what an archive may make us do. */
@@ -30,6 +31,21 @@ export const limitsFrom = (o: InputOptionValues): ReadLimits => ({
   maxNestingDepth: o.maxDepth,
   maxMembers: o.maxMembers,
 });
+
+/** `--redact` and `--redact-key`: reports safe to paste into a public ticket. */
+export function addRedactOptions(command: Command): Command {
+  return command
+    .option('--redact', 'pseudonymise node, VM, namespace, host and user names, IPs, MACs and e-mails; mask secrets')
+    .option('--redact-key <key>', 'key of the pseudonyms: the same key gives the same tokens in every run (implies --redact)');
+}
+
+export interface RedactOptionValues {
+  redact?: boolean;
+  redactKey?: string;
+}
+
+export const redactionFrom = (o: RedactOptionValues): RedactOptions | null =>
+  o.redact === true || o.redactKey !== undefined ? { key: o.redactKey ?? null } : null;
 
 export function addRuleOptions(command: Command): Command {
   return command
