@@ -15,6 +15,7 @@ import { UpgradeStory } from './story-upgrade.js';
 import { vmGracefulStop } from './vm-lines.js';
 import type { VmState } from './world.js';
 import { World } from './world.js';
+import { Rng } from './prng.js';
 
 export const SCENARIOS = [
   'upgrade-v1.4.2-to-v1.5.0-incident',
@@ -72,7 +73,7 @@ const emptyFacts = (): ScenarioFacts => ({
 });
 
 function systemVolumes(seed: string): Played['systemVolumes'] {
-  const r = new World(seed, [], 0, RELEASE_FROM).rng;
+  const r = Rng.derive(seed, 'system-volumes');
   return [
     { name: `pvc-${r.uuid()}`, pvc: 'prometheus-rancher-monitoring-prometheus-db-prometheus-rancher-monitoring-prometheus-0', namespace: 'cattle-monitoring-system', sizeGi: 50 },
     { name: `pvc-${r.uuid()}`, pvc: 'alertmanager-rancher-monitoring-alertmanager-db-alertmanager-rancher-monitoring-alertmanager-0', namespace: 'cattle-monitoring-system', sizeGi: 5 },

@@ -98,7 +98,10 @@ export function stopRke2(w: World, node: string, t: Micros, shimPids: number): M
   sysd(w, node, 'rke2-server', end, 'rke2-server.service: Deactivated successfully.');
   for (let i = 0; i < shimPids; i++) sysd(w, node, 'rke2-server', end + 1000, `rke2-server.service: Unit process ${w.node(node).def.pidBase + 3000 + i * 41} (containerd-shim) remains running after unit stopped.`);
   sysd(w, node, 'rke2-server', end + 2000, 'Stopped Rancher Kubernetes Engine v2 (server).');
-  sysd(w, node, 'rke2-server', end + 3000, `rke2-server.service: Consumed ${Math.floor(t / 3e11) % 9 + 1}d ${Math.floor(t / 7e9) % 23}h ${Math.floor(t / 1e8) % 59}min ${(t % 59_000_000) / 1e6 > 10 ? ((t % 59_000_000) / 1e6).toFixed(3) : '12.481'}s CPU time.`);
+  const up = (end - w.proc(node, 'rke2', t).start) / US_PER_S;
+  const cpu = Math.floor(up * 0.35);
+  const span = cpu >= 86400 ? `${Math.floor(cpu / 86400)}d ${Math.floor((cpu % 86400) / 3600)}h ${Math.floor((cpu % 3600) / 60)}min` : `${Math.floor(cpu / 3600)}h ${Math.floor((cpu % 3600) / 60)}min`;
+  sysd(w, node, 'rke2-server', end + 3000, `rke2-server.service: Consumed ${span} ${((cpu % 60) + (t % 1000) / 1000).toFixed(3)}s CPU time.`);
   w.stopProc(node, 'rke2', end);
   w.stopProc(node, 'kubelet', end);
   return end + 3 * S;

@@ -53,7 +53,7 @@ export interface Pod {
 export interface WorkloadSpec {
   namespace: string;
   name: string;
-  kind: Exclude<PodKind, 'vm'>;
+  kind: PodKind;
   containers: { name: string; image: string; profile: string }[];
   labels?: Record<string, string>;
   /** Replica count of Deployments; StatefulSets use `<name>-<i>` pod names. */
@@ -268,7 +268,7 @@ export class World {
     const n = this.node(node);
     const last = n.boots[n.boots.length - 1];
     if (last && last.end === null) last.end = t;
-    n.boots.push({ start: t, end: null, bootId: n.def.bootIds[n.boots.length % n.def.bootIds.length] + (n.boots.length >= n.def.bootIds.length ? String(n.boots.length) : ''), kernel });
+    n.boots.push({ start: t, end: null, bootId: n.boots.length < n.def.bootIds.length ? n.def.bootIds[n.boots.length] : Rng.derive(n.def.name, `boot-${n.boots.length}`).hex(32), kernel });
   }
 
   // ---------- pods ----------
@@ -309,10 +309,10 @@ export class World {
   }
 
   /** Creates a pod of `spec` on `node`; its containers start shortly after. */
-  startPod(spec: WorkloadSpec, node: string, t: Micros, opts: { index?: number; rsHash?: string; name?: string; ownerName?: string } = {}): Pod {
+  startPod(spec: WorkloadSpec, node: string, t: Micros, opts: { index?: number; name?: string; ownerName?: string } = {}): Pod {
     const start = t + this.rng.int(1, 4) * US_PER_S;
     const ownerKind = { static: 'Node', daemonset: 'DaemonSet', deployment: 'ReplicaSet', statefulset: 'StatefulSet', job: 'Job', vm: 'VirtualMachineInstance', 'instance-manager': 'InstanceManager' }[spec.kind];
-    const rsHash = opts.rsHash ?? this.rsHash(spec, t);
+    const rsHash = this.rsHash(spec);
     const pod: Pod = {
       namespace: spec.namespace,
       name: opts.name ?? this.podName(spec, node, opts.index ?? 0, rsHash),
@@ -345,7 +345,7 @@ export class World {
   }
 
   /** ReplicaSet hash: stable per Deployment revision (image set). */
-  private rsHash(spec: WorkloadSpec, _t: Micros): string {
+  private rsHash(spec: WorkloadSpec): string {
     return Rng.derive(this.seed, `${spec.namespace}/${spec.name}/${spec.containers.map((c) => c.image).join(',')}`).kube(10).slice(0, spec.name.length > 30 ? 9 : 10);
   }
 
@@ -511,7 +511,7 @@ export class World {
     return {
       namespace: vm.def.namespace,
       name: `virt-launcher-${vm.def.name}`,
-      kind: 'deployment',
+      kind: 'vm',
       containers: [
         { name: 'compute', image, profile: 'virt-launcher' },
         { name: 'guest-console-log', image, profile: 'guest-console-log' },
@@ -524,7 +524,6 @@ export class World {
   launcherPod(vm: VmState, node: string, t: Micros, image: string, vmiUid: string): Pod {
     const spec = this.launcherSpec(vm, image);
     const pod = this.startPod(spec, node, t, { name: `virt-launcher-${vm.def.name}-${this.rng.kube(5)}`, ownerName: vm.def.name });
-    pod.kind = 'vm';
     pod.ownerKind = 'VirtualMachineInstance';
     pod.labels['kubevirt.io/created-by'] = vmiUid;
     return pod;
