@@ -50,6 +50,9 @@ const kl = (t: Micros, level: 'I' | 'W' | 'E', tid: number, src: string, msg: st
 const kvh = (t: Micros, component: string, pos: string, msg: string, extra: Record<string, string> = {}): string =>
   kubevirtLine(t, { component, level: 'info', msg, pos, ...extra });
 const pick = <T>(ctx: NoiseCtx, xs: readonly T[]): T => ctx.rng.pick(xs);
+const nodeIp = (c: NoiseCtx): string => c.w.node(c.pod.node).def.ip;
+/** `v1.32.3+rke2r1` from `…/hardened-kubernetes:v1.32.3-rke2r1-build20250312`. */
+const imageVersion = (c: NoiseCtx): string => (c.container.image.split(':')[1] ?? '').replace(/-build\d+$/, '').replace(/-rke2r/, '+rke2r');
 /** A launcher pod running on the context pod's node at `t`, or null (the node's launchers are listed once). */
 const launchersCache = new WeakMap<NoiseCtx, Pod[]>();
 function vmOnNode(ctx: NoiseCtx, t: Micros): Pod | null {
@@ -87,7 +90,7 @@ const PROFILES: Record<string, Profile> = {
   'node-manager': { retention: 30 * H, routines: [{ every: 30 * MIN, make: (t, c) => lr(t, 'info', 'Syncing node config', [['node', c.pod.node]]) }] },
   'node-disk-manager': { retention: 30 * H, routines: [{ every: 25 * MIN, make: (t) => lr(t, 'info', 'Start scanning block devices') }] },
   pcidevices: { retention: 30 * H, routines: [{ every: 30 * S, make: (t, c) => lr(t, 'info', 'Reconciling PCI Devices list', [['node', c.pod.node]]) }] },
-  'kube-vip': { retention: 30 * H, routines: [{ every: 40 * MIN, make: (t) => lr(t, 'info', '[endpoint] watching services for changes') }] },
+  'kube-vip': { retention: 30 * H, startup: (t) => [[0, lr(t, 'info', 'Starting kube-vip.io [v0.8.7]')], [200_000, lr(t + 200_000, 'info', 'namespace [harvester-system], Mode: [ARP], Features(s): Control Plane:[false], Services:[true]')], [900_000, lr(t + 900_000, 'info', 'Starting Kube-vip Manager with the ARP engine')]], routines: [{ every: 40 * MIN, make: (t) => lr(t, 'info', '[endpoint] watching services for changes') }] },
   'virt-api': {
     retention: 30 * H,
     routines: [{ every: 2 * MIN, make: (t) => kvh(t, 'virt-api', 'filter.go:311', 'http: TLS handshake error from 10.52.0.1:51472: EOF') }],
@@ -161,9 +164,9 @@ const PROFILES: Record<string, Profile> = {
   },
   suc: { retention: 30 * H, routines: [{ every: 15 * MIN, make: (t) => lr(t, 'info', 'Watching plans in namespace cattle-system') }] },
   'fleet-controller': { retention: 30 * H, routines: [{ every: 4 * MIN, make: (t) => zapLine(t, 'info', { logger: 'bundle' }, 'Reconciling bundle, checking targets, calculating changes, building objects', { namespace: 'fleet-local', name: pick2(t, ['mcc-harvester', 'mcc-harvester-crd', 'mcc-rancher-monitoring', 'mcc-rancher-monitoring-crd', 'fleet-agent-local']) }) }] },
-  'fleet-cleanup': { retention: 30 * H, routines: [] },
+  'fleet-cleanup': { retention: 30 * H, startup: (t) => [[0, zapLine(t, 'info', { logger: 'setup' }, 'starting cleanup controller')]], routines: [] },
   'fleet-agentmanagement': { retention: 30 * H, routines: [{ every: 15 * MIN, make: (t) => zapLine(t, 'info', { logger: 'agentmanagement' }, 'Checking fleet-agent', { cluster: 'fleet-local/local' }) }] },
-  gitjob: { retention: 30 * H, routines: [] },
+  gitjob: { retention: 30 * H, startup: (t) => [[0, zapLine(t, 'info', { logger: 'setup' }, 'starting gitjob controller', { version: 'v0.12.0' })], [800_000, zapLine(t + 800_000, 'info', {}, 'Starting EventSource', { controller: 'gitjob', controllerGroup: 'fleet.cattle.io', controllerKind: 'GitRepo' })]], routines: [] },
   'fleet-agent': { retention: 30 * H, routines: [{ every: 5 * MIN, make: (t) => zapLine(t, 'info', { logger: 'bundledeployment.deploy-bundle' }, 'Deploying bundle', { bundledeployment: pick2(t, ['cluster-fleet-local-local-1a3d67d0a899/mcc-harvester', 'cluster-fleet-local-local-1a3d67d0a899/mcc-rancher-monitoring']) }) }] },
   capi: { retention: 30 * H, routines: [{ every: 10 * MIN, make: (t) => kl(t, 'I', 1, 'machineset_controller.go:187', '"Reconciling" controller="machineset" controllerGroup="cluster.x-k8s.io" controllerKind="MachineSet"') }] },
   prometheus: {
@@ -181,6 +184,11 @@ const PROFILES: Record<string, Profile> = {
   'node-exporter': { retention: 30 * H, startup: (t) => [[0, `ts=${new Date(t / 1000).toISOString()} caller=node_exporter.go:193 level=info msg="Starting node_exporter" version="(version=1.8.1, branch=HEAD, revision=400c3979931613db930ea035f39ce7b377cdbb5b)"`]], routines: [] },
   etcd: {
     retention: 12 * H,
+    startup: (t, c) => [
+      [0, zapLine(t, 'info', { caller: 'embed/etcd.go:128' }, 'configuring peer listeners', { 'listen-peer-urls': `https://127.0.0.1:2380,https://${nodeIp(c)}:2380` })],
+      [40_000, zapLine(t + 40_000, 'info', { caller: 'embed/etcd.go:311' }, 'starting an etcd server', { 'etcd-version': '3.5.19', 'git-sha': 'Not provided (use ./build instead of go build)', 'go-version': 'go1.23.6', 'go-os': 'linux', 'go-arch': 'amd64', name: `${c.pod.node}-${Rng.derive('etcd', c.pod.node).hex(8)}`, 'data-dir': '/var/lib/rancher/rke2/server/db/etcd' })],
+      [2.4 * S, zapLine(t + 2.4 * S, 'info', { caller: 'etcdserver/server.go:2068' }, 'published local member to cluster through raft', { 'request-path': '/0/members/6c2c0ae4d8f8e1c1/attributes' })],
+    ],
     routines: [
       { every: 5 * MIN, make: (t, c) => zapLine(t, 'info', { caller: 'mvcc/index.go:214' }, 'compact tree index', { revision: 31_000_000 + Math.floor((t - c.pod.createdAt) / 3e8) }) },
       { every: 5 * MIN, make: (t) => zapLine(t + 90_000, 'info', { caller: 'mvcc/kvstore_compaction.go:69' }, 'finished scheduled compaction', { 'compact-revision': 31_000_000 + Math.floor(t / 3e12), took: '61.322411ms', hash: 2836529142, 'current-db-size-bytes': 214925312, 'current-db-size': '215 MB', 'current-db-size-in-use-bytes': 98045952, 'current-db-size-in-use': '98 MB' }) },
@@ -189,20 +197,27 @@ const PROFILES: Record<string, Profile> = {
   },
   'kube-apiserver': {
     retention: 6 * H,
+    startup: (t, c) => [
+      [0, kl(t, 'I', 1, 'options.go:238', `external host was not specified, using ${nodeIp(c)}`)],
+      [3000, kl(t + 3000, 'I', 1, 'server.go:152', `Version: ${imageVersion(c)}`)],
+      [3300, kl(t + 3300, 'I', 1, 'server.go:154', '"Golang settings" GOGC="" GOMAXPROCS="" GOTRACEBACK=""')],
+      [2.1 * S, kl(t + 2.1 * S, 'I', 1, 'secure_serving.go:213', 'Serving securely on [::]:6443')],
+    ],
     routines: [
-      { every: 1 * MIN, make: (t) => kl(t, 'I', 1, 'handler.go:286', 'Adding GroupVersion harvesterhci.io v1beta1 to ResourceManager') },
       { every: 4 * MIN, make: (t) => kl(t, 'W', 1, 'watcher.go:338', 'watch chan error: etcdserver: mvcc: required revision has been compacted') },
+      { every: 9 * MIN, make: (t) => kl(t, 'I', 1, 'controller.go:615', 'quota admission added evaluator for: leases.coordination.k8s.io') },
+      { every: 23 * MIN, make: (t) => kl(t, 'I', 1, 'cidrallocator.go:277', '"updated ClusterIP allocator for Service CIDR" CIDR="10.53.0.0/16"') },
     ],
   },
-  'kube-controller-manager': { retention: 12 * H, routines: [{ every: 9 * MIN, make: (t) => kl(t, 'I', 1, 'replica_set.go:679', '"Finished syncing" logger="replicaset-controller" kind="ReplicaSet" key="cattle-system/rancher-7b7c9d6c58" duration="112.104µs"') }] },
-  'kube-scheduler': { retention: 12 * H, routines: [{ every: 30 * MIN, make: (t) => kl(t, 'I', 1, 'leaderelection.go:271', 'successfully renewed lease kube-system/kube-scheduler') }] },
-  'kube-proxy': { retention: 12 * H, routines: [{ every: 40 * MIN, make: (t) => kl(t, 'I', 1, 'proxier.go:805', '"SyncProxyRules complete" elapsed="63.227915ms"') }] },
-  'cloud-controller-manager': { retention: 12 * H, routines: [{ every: 30 * MIN, make: (t, c) => kl(t, 'I', 1, 'node_controller.go:431', `"Initializing node" node="${c.pod.node}"`) }] },
+  'kube-controller-manager': { retention: 12 * H, startup: (t, c) => [[0, kl(t, 'I', 1, 'serving.go:386', 'Generated self-signed cert in-memory')], [900_000, kl(t + 900_000, 'I', 1, 'controllermanager.go:185', `"Starting" version="${imageVersion(c)}"`)], [1.2 * S, kl(t + 1.2 * S, 'I', 1, 'leaderelection.go:257', 'attempting to acquire leader lease kube-system/kube-controller-manager...')]], routines: [{ every: 9 * MIN, make: (t) => kl(t, 'I', 1, 'replica_set.go:679', '"Finished syncing" logger="replicaset-controller" kind="ReplicaSet" key="cattle-system/rancher-7b7c9d6c58" duration="112.104µs"') }] },
+  'kube-scheduler': { retention: 12 * H, startup: (t, c) => [[0, kl(t, 'I', 1, 'serving.go:386', 'Generated self-signed cert in-memory')], [800_000, kl(t + 800_000, 'I', 1, 'server.go:166', `"Starting Kubernetes Scheduler" version="${imageVersion(c)}"`)], [1.1 * S, kl(t + 1.1 * S, 'I', 1, 'leaderelection.go:257', 'attempting to acquire leader lease kube-system/kube-scheduler...')]], routines: [{ every: 30 * MIN, make: (t) => kl(t, 'I', 1, 'leaderelection.go:271', 'successfully renewed lease kube-system/kube-scheduler') }] },
+  'kube-proxy': { retention: 12 * H, startup: (t, c) => [[0, kl(t, 'I', 1, 'server_linux.go:66', '"Using iptables proxy"')], [150_000, kl(t + 150_000, 'I', 1, 'server.go:698', `"Successfully retrieved node IP(s)" IPs=["${nodeIp(c)}"]`)], [900_000, kl(t + 900_000, 'I', 1, 'shared_informer.go:313', 'Waiting for caches to sync for service config')], [1.3 * S, kl(t + 1.3 * S, 'I', 1, 'shared_informer.go:320', 'Caches are synced for service config')]], routines: [{ every: 40 * MIN, make: (t) => kl(t, 'I', 1, 'proxier.go:805', '"SyncProxyRules complete" elapsed="63.227915ms"') }] },
+  'cloud-controller-manager': { retention: 12 * H, startup: (t) => [[0, kl(t, 'I', 1, 'serving.go:380', 'Generated self-signed cert in-memory')], [700_000, kl(t + 700_000, 'I', 1, 'controllermanager.go:169', 'Version: v0.2.9')], [1.4 * S, kl(t + 1.4 * S, 'I', 1, 'leaderelection.go:257', 'attempting to acquire leader lease kube-system/cloud-controller-manager...')]], routines: [{ every: 30 * MIN, make: (t, c) => kl(t, 'I', 1, 'node_controller.go:431', `"Initializing node" node="${c.pod.node}"`) }] },
   'calico-node': { retention: 24 * H, routines: [{ every: 90 * S, make: (t) => `${new Date(t / 1000).toISOString().replace('T', ' ').replace('Z', '').slice(0, 23)} [INFO][73] felix/summary.go 100: Summarising 12 dataplane reconciliation loops over 1m30s: avg=4ms longest=21ms (resync-nat-v4)` }] },
-  'kube-flannel': { retention: 24 * H, routines: [] },
+  'kube-flannel': { retention: 24 * H, startup: (t) => [[0, kl(t, 'I', 1, 'main.go:212', 'CLI flags config: {etcdEndpoints:http://127.0.0.1:4001,http://127.0.0.1:2379 etcdPrefix:/coreos.com/network etcdKeyfile: etcdCertfile: etcdCAFile: etcdUsername: etcdPassword: version:false kubeSubnetMgr:true kubeApiUrl: kubeAnnotationPrefix:flannel.alpha.coreos.com kubeConfigFile: iface:[] ifaceRegex:[] ipMasq:false ifaceCanReach: subnetFile:/run/flannel/subnet.env publicIP: publicIPv6: subnetLeaseRenewMargin:60 healthzIP:0.0.0.0 healthzPort:0 iptablesResyncSeconds:5 iptablesForwardRules:true netConfPath:/etc/kube-flannel/net-conf.json setNodeNetworkUnavailable:true}')], [400_000, kl(t + 400_000, 'I', 1, 'kube.go:139', 'Waiting 10m0s for node controller to sync')], [500_000, kl(t + 500_000, 'I', 1, 'kube.go:469', 'Starting kube subnet manager')]], routines: [] },
   coredns: { retention: 72 * H, startup: () => [[0, '.:53'], [1000, '[INFO] plugin/reload: Running configuration SHA512 = 7a5e4f1c0b1e6d7c9f3a2b8d4e6f0a1c3b5d7e9f'], [2000, 'CoreDNS-1.12.0'], [3000, 'linux/amd64, go1.23.3 X:boringcrypto, 51e11f166']], routines: [] },
   'kube-multus': { retention: 72 * H, startup: (t) => [[0, `${new Date(t / 1000).toISOString().slice(0, 19)}+00:00 Generating Multus configuration file using files in /host/etc/cni/net.d...`], [2 * S, `${new Date(t / 1000 + 2000).toISOString().slice(0, 19)}+00:00 Attempting to find master plugin configuration, attempt 0`]], routines: [] },
-  'metrics-server': { retention: 30 * H, routines: [] },
+  'metrics-server': { retention: 30 * H, startup: (t) => [[0, kl(t, 'I', 1, 'serving.go:374', 'Generated self-signed cert (/tmp/apiserver.crt, /tmp/apiserver.key)')], [1.2 * S, kl(t + 1.2 * S, 'I', 1, 'handler.go:275', 'Adding GroupVersion metrics.k8s.io v1beta1 to ResourceManager')], [1.5 * S, kl(t + 1.5 * S, 'I', 1, 'secure_serving.go:213', 'Serving securely on [::]:10250')]], routines: [] },
   'ingress-nginx': { retention: 24 * H, routines: [{ every: 25 * MIN, make: (t) => kl(t, 'I', 7, 'store.go:440', '"Found valid IngressClass" ingress="cattle-system/rancher-expose" ingressclass="nginx"') }] },
 };
 
