@@ -2,7 +2,8 @@ import type { Finding } from '../rules/types.js';
 import { span, type IncidentDraft } from './incident-build.js';
 import { ORDER_TOLERANCE_MS, type CorrelationContext } from './incident-context.js';
 import { blockReason, recovered, stillBlocked, volumeName } from './incident-fields.js';
-import { clockMinute, clockTime, counted, duration } from './incident-format.js';
+import { clockMinute, clockTime, spokenDuration } from '../util/time.js';
+import { counted } from './incident-format.js';
 import type { IncidentLink } from './types.js';
 
 const KIND = 'drain-blocked';
@@ -38,7 +39,7 @@ function volumeLink(
       event: null,
       relation: 'observed',
       explanation:
-        `volume ${name} degraded at ${clockTime(from)}, ${duration(from - blockStart)} into the blocked drain of ` +
+        `volume ${name} degraded at ${clockTime(from)}, ${spokenDuration(from - blockStart)} into the blocked drain of ` +
         `${node}${health}; removing the instance-manager that held its engine or replica takes that replica away ` +
         'until Longhorn rebuilds it (upgrade-mechanics §13)',
     };
@@ -66,7 +67,7 @@ function volumeLink(
 function blockedPeriod(from: number | null, to: number | null, still: boolean): { period: string; lasted: string } {
   if (from === null || to === null) return { period: '', lasted: '' };
   const period = still ? ` since ${clockMinute(from)}, still blocked at collection` : ` ${clockMinute(from)}–${clockMinute(to)}`;
-  const lasted = to > from ? ` (${still ? 'at least ' : ''}${duration(to - from)})` : '';
+  const lasted = to > from ? ` (${still ? 'at least ' : ''}${spokenDuration(to - from)})` : '';
   return { period, lasted };
 }
 

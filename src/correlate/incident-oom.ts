@@ -2,7 +2,7 @@ import type { Finding } from '../rules/types.js';
 import type { IncidentDraft } from './incident-build.js';
 import type { CorrelationContext } from './incident-context.js';
 import { oomKills } from './incident-fields.js';
-import { clockTime, duration } from './incident-format.js';
+import { clockTime, spokenDuration } from '../util/time.js';
 import { upgradeMomentAt } from './incident-upgrade-phase.js';
 import type { IncidentLink } from './types.js';
 
@@ -23,7 +23,7 @@ function upgradeContext(
   const moment = ctx.upgrade && first !== null ? upgradeMomentAt(ctx.upgrade, first) : null;
   if (!moment) return { words: '', link: null };
   const since = moment.since;
-  const gap = since ? `, ${duration(first! - since.time)} ${first! < since.time ? 'before' : 'after'} ${since.summary}` : '';
+  const gap = since ? `, ${spokenDuration(first! - since.time)} ${first! < since.time ? 'before' : 'after'} ${since.summary}` : '';
   if (moment.position === 'before') {
     return {
       words: ' before the upgrade (not tied to it)',

@@ -2,7 +2,8 @@ import type { Finding } from '../rules/types.js';
 import { span, type IncidentDraft } from './incident-build.js';
 import { ORDER_TOLERANCE_MS, journalGaps, type CorrelationContext } from './incident-context.js';
 import { ruleVerdictGap } from './incident-fields.js';
-import { clockTime, counted, dayMinute, duration, someOf } from './incident-format.js';
+import { clockTime, dayMinute, spokenDuration } from '../util/time.js';
+import { counted, someOf } from './incident-format.js';
 import type { IncidentLink, KeyEvent } from './types.js';
 
 const KUBELET_KILL = /Killing container with a grace period|SandboxChanged|Pod sandbox changed/;
@@ -25,7 +26,7 @@ function preDrainFact(ctx: CorrelationContext, node: string, at: number): string
   const done = story.preDrainFinishedAt;
   if (done === null) return `no pre-drain job of ${node} had completed`;
   if (done.time > at) {
-    return `its pre-drain job completed only at ${clockTime(done.time)}, ${duration(done.time - at)} later`;
+    return `its pre-drain job completed only at ${clockTime(done.time)}, ${spokenDuration(done.time - at)} later`;
   }
   return `its pre-drain job completed at ${clockTime(done.time)}`;
 }
@@ -39,7 +40,7 @@ function vmLink(vms: Finding[], ctx: CorrelationContext, node: string, restart: 
   const what = `${counted(vms.length, 'VM')} killed abruptly on ${node} ${when} (${names})`;
   const ordered = restart !== null && first >= restart.time - ORDER_TOLERANCE_MS;
   let after = '';
-  if (ordered) after = first >= restart.time ? `, from ${duration(first - restart.time)} after the restart` : ', right at the restart';
+  if (ordered) after = first >= restart.time ? `, from ${spokenDuration(first - restart.time)} after the restart` : ', right at the restart';
   const seenKilled = vms.every((f) => f.evidence.some((e) => KUBELET_KILL.test(e.text)));
   if (ordered && seenKilled) {
     return {
@@ -131,7 +132,7 @@ function rke2Incident(ctx: CorrelationContext, cause: Finding): IncidentDraft {
       relation: 'observed',
       explanation:
         `${restarted} on ${node} at ${clockTime(restart.time)}, ` +
-        `${duration(restart.time - at)} after the RKE2 upgrade`,
+        `${spokenDuration(restart.time - at)} after the RKE2 upgrade`,
     });
   }
 

@@ -2,7 +2,8 @@ import type { Finding } from '../rules/types.js';
 import type { IncidentDraft } from './incident-build.js';
 import { span } from './incident-build.js';
 import { ORDER_TOLERANCE_MS, journalGaps, type CorrelationContext } from './incident-context.js';
-import { clockTime, counted, duration, someOf } from './incident-format.js';
+import { clockTime, spokenDuration } from '../util/time.js';
+import { counted, someOf } from './incident-format.js';
 import type { IncidentLink, KeyEvent, KeyEventKind } from './types.js';
 
 /** Node moments that kill the VMs still on a node, and the mechanism each rests on. */
@@ -77,7 +78,7 @@ function deathsIncident(ctx: CorrelationContext, node: string | null, vms: Findi
       relation: 'inferred',
       explanation:
         `${killer.summary} on ${node} at ${clockTime(killer.time)}, ` +
-        `${killer.time < first! ? `${duration(first! - killer.time)} before the first kill` : 'at the first kill'}: ${k.mechanism}`,
+        `${killer.time < first! ? `${spokenDuration(first! - killer.time)} before the first kill` : 'at the first kill'}: ${k.mechanism}`,
     });
   } else if (node === null) {
     missing.push('the findings name no node: what killed the VMs cannot be checked');

@@ -3,7 +3,7 @@ import type { EvidenceRef, Finding } from '../rules/types.js';
 import { compareText, compareTime } from '../util/compare.js';
 import { referenceTime } from './clock-skew.js';
 import { findingReferenceTime } from './incident-context.js';
-import { clockTime, duration } from './incident-format.js';
+import { clockTime, spokenDuration } from '../util/time.js';
 import type { ClockSkew, Incident, KeyEvent, Stamp, UpgradeStory } from './types.js';
 
 export interface TimelineOptions {
@@ -40,7 +40,7 @@ interface Timed {
 function entry(t: Timed, skews: readonly ClockSkew[]): TimelineEntry {
   const time = t.source ? referenceTime(t.time, t.node, t.source.file, skews) : t.time;
   const ahead = time < t.time ? '+' : '−';
-  const moved = time === t.time ? '' : ` [${t.node ?? 'node'} clock ${ahead}${duration(t.time - time)}, corrected]`;
+  const moved = time === t.time ? '' : ` [${t.node ?? 'node'} clock ${ahead}${spokenDuration(t.time - time)}, corrected]`;
   return {
     time,
     node: t.node,
@@ -58,7 +58,7 @@ function fromUpgrade(u: UpgradeStory): Timed[] {
   const at = (stamp: Stamp | null, node: string | null, kind: string, summary: string): Timed[] =>
     stamp ? [{ time: stamp.time, node, kind, summary, findingId: null, source: stamp.source }] : [];
   const versions = u.fromVersion || u.toVersion ? ` (${u.fromVersion ?? '?'} → ${u.toVersion ?? '?'})` : '';
-  const took = u.durationSeconds === null ? '' : `, ${duration(u.durationSeconds * 1000)}`;
+  const took = u.durationSeconds === null ? '' : `, ${spokenDuration(u.durationSeconds * 1000)}`;
   return [
     ...at(u.startedAt, null, 'upgrade-phase', `Upgrade ${u.name} started${versions}`),
     ...u.phases.flatMap((p) => at(p.at, null, 'upgrade-phase', `${p.name}: ${p.status}`)),

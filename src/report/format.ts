@@ -3,7 +3,7 @@ import type { Finding, Severity } from '../rules/types.js';
 import type { Incident } from '../correlate/types.js';
 import type { PostmortemReport, TimelineEntry } from './model.js';
 import { compareText, compareTime } from '../util/compare.js';
-import { toIso } from '../util/time.js';
+import { clockTime, toIso } from '../util/time.js';
 
 /** Where rule documentation lives unless the caller says otherwise; rules link to `<base>#<rule-id>`. */
 export const DEFAULT_RULE_DOCS_BASE = 'rules/README.md';
@@ -48,7 +48,6 @@ export const severityCountsText = (findings: readonly Finding[]): string => {
 export const isoText = (ms: number | null): string => toIso(ms) ?? 'unknown';
 
 /** `HH:MM:SS` of a UTC time. */
-export const clockText = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
 
 const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
@@ -65,7 +64,7 @@ export const timeStyleFor = (times: readonly (number | null)[]): TimeStyle => {
   const days = new Set(times.filter((t): t is number => t !== null).map(dayOf));
   if (days.size !== 1) return { day: null, format: isoText };
   const [day] = days;
-  return { day, format: (ms) => (ms === null ? 'unknown' : clockText(ms)) };
+  return { day, format: (ms) => (ms === null ? 'unknown' : clockTime(ms)) };
 };
 
 /** `42s`, `12m 05s`, `4h 02m 10s`, `2d 03h 04m`. */

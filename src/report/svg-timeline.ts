@@ -1,8 +1,9 @@
+import { clockTime } from '../util/time.js';
 import type { Severity } from '../rules/types.js';
 import type { UpgradeNodeStory, UpgradeStory } from '../correlate/types.js';
 import { compareText } from '../util/compare.js';
 import type { PostmortemReport } from './model.js';
-import { clockText, isoText } from './format.js';
+import { isoText } from './format.js';
 import { esc } from './html-text.js';
 import type { FindingView, IncidentView, ReportView } from './view.js';
 
@@ -86,19 +87,19 @@ const axis = (scale: Scale, height: number): string[] => {
 const bar = (scale: Scale, top: number, from: number, to: number, color: string, label: string): string => {
   const x = scale.x(from);
   const w = Math.max(scale.x(to) - x, 3);
-  return `<rect x="${num(x)}" y="${top + BAR_Y}" width="${num(w)}" height="${BAR_HEIGHT}" rx="3" fill="${color}">${title(`${label}: ${clockText(from)} → ${clockText(to)}`)}</rect>`;
+  return `<rect x="${num(x)}" y="${top + BAR_Y}" width="${num(w)}" height="${BAR_HEIGHT}" rx="3" fill="${color}">${title(`${label}: ${clockTime(from)} → ${clockTime(to)}`)}</rect>`;
 };
 
 const diamond = (scale: Scale, top: number, at: number, color: string, label: string): string => {
   const x = scale.x(at);
   const y = top + BAR_Y + BAR_HEIGHT / 2;
-  return `<path d="M${num(x)} ${y - 8}L${num(x + 8)} ${y}L${num(x)} ${y + 8}L${num(x - 8)} ${y}Z" fill="${color}" stroke="#fff" stroke-width="1.5">${title(`${label} ${clockText(at)}`)}</path>`;
+  return `<path d="M${num(x)} ${y - 8}L${num(x + 8)} ${y}L${num(x)} ${y + 8}L${num(x - 8)} ${y}Z" fill="${color}" stroke="#fff" stroke-width="1.5">${title(`${label} ${clockTime(at)}`)}</path>`;
 };
 
 const triangle = (scale: Scale, top: number, at: number, color: string, label: string): string => {
   const x = scale.x(at);
   const y = top + BAR_Y + BAR_HEIGHT / 2;
-  return `<path d="M${num(x - 7)} ${y + 7}L${num(x + 7)} ${y + 7}L${num(x)} ${y - 7}Z" fill="${color}" stroke="#fff" stroke-width="1.5">${title(`${label} ${clockText(at)}`)}</path>`;
+  return `<path d="M${num(x - 7)} ${y + 7}L${num(x + 7)} ${y + 7}L${num(x)} ${y - 7}Z" fill="${color}" stroke="#fff" stroke-width="1.5">${title(`${label} ${clockTime(at)}`)}</path>`;
 };
 
 const circle = (scale: Scale, y: number, at: number, r: number, color: string, label: string): string =>
@@ -112,7 +113,7 @@ const nodeMarks = (scale: Scale, top: number, n: UpgradeNodeStory): string[] => 
   const [postStart, postEnd] = [at(n.postDrainStartedAt), at(n.postDrainFinishedAt)];
   if (n.imagesPreloadedAt) {
     const t = n.imagesPreloadedAt.time;
-    out.push(circle(scale, mid, t, 4, PHASE_COLORS.preload, `Images preloaded ${clockText(t)}`));
+    out.push(circle(scale, mid, t, 4, PHASE_COLORS.preload, `Images preloaded ${clockTime(t)}`));
   }
   if (preStart !== null) out.push(bar(scale, top, preStart, preEnd ?? preStart, PHASE_COLORS.preDrain, 'Pre-drain'));
   // Rancher drains between the pre-drain hook and the RKE2 upgrade.
@@ -122,7 +123,7 @@ const nodeMarks = (scale: Scale, top: number, n: UpgradeNodeStory): string[] => 
   if (n.rebootedAt) out.push(triangle(scale, top, n.rebootedAt.time, PHASE_COLORS.reboot, 'Reboot'));
   if (n.succeededAt) {
     const t = n.succeededAt.time;
-    out.push(circle(scale, mid, t, 5, PHASE_COLORS.succeeded, `Succeeded ${clockText(t)}`));
+    out.push(circle(scale, mid, t, 5, PHASE_COLORS.succeeded, `Succeeded ${clockTime(t)}`));
   }
   return out;
 };

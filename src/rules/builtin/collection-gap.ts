@@ -1,6 +1,5 @@
+import { spokenDuration, toIso } from '../../util/time.js';
 import type { EvidenceRef, RuleModule } from '../types.js';
-import { toIso } from '../../util/time.js';
-import { formatDuration } from './support/duration.js';
 import { eventEvidence } from './support/evidence.js';
 import { podNode } from './support/pods.js';
 import { upgradeWindow } from './support/upgrade-window.js';
@@ -125,7 +124,7 @@ export const collectionGap: RuleModule = {
                 file: path,
                 node,
                 start: toIso(evidence.time)!,
-                lead: formatDuration(evidence.time - window.start),
+                lead: spokenDuration(evidence.time - window.start),
                 upgradeStart: toIso(window.start)!,
               },
               evidence: [evidence],

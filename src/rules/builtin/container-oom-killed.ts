@@ -1,7 +1,6 @@
+import { spokenDuration, toIso } from '../../util/time.js';
 import type { K8sObject } from '../../k8s/types.js';
 import type { EvidenceRef, RuleModule } from '../types.js';
-import { toIso } from '../../util/time.js';
-import { formatDuration } from './support/duration.js';
 import { compareEvidence } from './support/evidence.js';
 import { createOomCollector, isQemu, KERNEL_OOM_LITERALS } from './support/kernel-oom.js';
 import { createKubeletPodCollector, KUBELET_POD_LITERALS } from './support/kubelet-pods.js';
@@ -33,9 +32,9 @@ interface Case {
 /** Where the kills lie relative to the upgrade, for the message. */
 const relation = (times: number[], window: UpgradeWindow): string => {
   const first = times[0];
-  if (first !== undefined && first < window.start) return `${formatDuration(window.start - first)} before the upgrade started`;
+  if (first !== undefined && first < window.start) return `${spokenDuration(window.start - first)} before the upgrade started`;
   const last = times[times.length - 1];
-  if (last !== undefined && window.end !== null && last > window.end) return `${formatDuration(last - window.end)} after the upgrade ended`;
+  if (last !== undefined && window.end !== null && last > window.end) return `${spokenDuration(last - window.end)} after the upgrade ended`;
   return 'outside the upgrade window';
 };
 

@@ -1,7 +1,7 @@
+import { spokenDuration, toIso } from '../../util/time.js';
 import type { ObjectIndex } from '../../k8s/types.js';
 import type { EvidenceRef, RuleModule } from '../types.js';
-import { toIso } from '../../util/time.js';
-import { formatDuration, minutesBetween } from './support/duration.js';
+import { minutesBetween } from './support/duration.js';
 import { splitByGap } from './support/episodes.js';
 import { plainMessage } from './support/event-fields.js';
 import { compareEvidence, eventEvidence, objectEvidence } from './support/evidence.js';
@@ -137,7 +137,7 @@ export const longhornDrainBlocked: RuleModule = {
               data: {
                 node: node ?? 'a node',
                 im,
-                duration: formatDuration(to - from),
+                duration: spokenDuration(to - from),
                 from: toIso(from)!,
                 to: toIso(to)!,
                 still: still ? ', still blocked when the bundle was collected' : '',

@@ -1,7 +1,7 @@
+import { spokenDuration, toIso } from '../../util/time.js';
 import type { MemberInfo } from '../../bundle/types.js';
 import type { EvidenceRef, RuleModule } from '../types.js';
-import { toIso } from '../../util/time.js';
-import { formatDuration, minutesBetween } from './support/duration.js';
+import { minutesBetween } from './support/duration.js';
 import { clusterEvents, describeEvent } from './support/event-objects.js';
 import { plainMessage } from './support/event-fields.js';
 import { compareEvidence, eventEvidence, objectEvidence } from './support/evidence.js';
@@ -186,7 +186,7 @@ export const longhornVolumeUnhealthy: RuleModule = {
                 state,
                 from: toIso(from) ?? 'an unknown time',
                 to: toIso(to) ?? 'an unknown time',
-                duration: from !== null && to !== null ? ` (${formatDuration(to - from)})` : '',
+                duration: from !== null && to !== null ? ` (${spokenDuration(to - from)})` : '',
                 current: current ?? 'unknown',
               },
               evidence: evidence.sort(compareEvidence),

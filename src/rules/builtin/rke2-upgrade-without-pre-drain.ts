@@ -1,7 +1,7 @@
+import { spokenDuration, toIso } from '../../util/time.js';
 import type { KeyEvent, UpgradeNodeStory } from '../../correlate/types.js';
 import type { EvidenceRef, RuleModule } from '../types.js';
-import { toIso } from '../../util/time.js';
-import { formatDuration, minutesBetween } from './support/duration.js';
+import { minutesBetween } from './support/duration.js';
 import { objectEvidence, stampEvidence } from './support/evidence.js';
 import { createRke2Collector, RKE2_LITERALS, type Rke2Moment } from './support/rke2-lines.js';
 import { hasYamls, isSingleNodeUpgrade, planSecretOf, targetKubernetesVersion, upgradeObject } from './support/upgrade-objects.js';
@@ -173,7 +173,7 @@ export const rke2UpgradeWithoutPreDrain: RuleModule = {
             messageId: preDrain ? 'preDrainLate' : 'noPreDrain',
             node,
             time: at.time,
-            data: preDrain ? { ...data, lead: formatDuration(preDrain.time - at.time), preDrainAt: toIso(preDrain.time)! } : data,
+            data: preDrain ? { ...data, lead: spokenDuration(preDrain.time - at.time), preDrainAt: toIso(preDrain.time)! } : data,
             evidence,
             fields,
           });

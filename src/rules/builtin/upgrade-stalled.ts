@@ -1,7 +1,7 @@
+import { spokenDuration, toIso } from '../../util/time.js';
 import type { Stamp, UpgradeNodeStory, UpgradeStory } from '../../correlate/types.js';
 import type { EvidenceRef, RuleModule } from '../types.js';
-import { toIso } from '../../util/time.js';
-import { formatDuration, minutesBetween } from './support/duration.js';
+import { minutesBetween } from './support/duration.js';
 import { plainMessage } from './support/event-fields.js';
 import { eventEvidence, objectEvidence, stampEvidence } from './support/evidence.js';
 import { upgradeJobNode } from './support/upgrade-jobs.js';
@@ -255,9 +255,9 @@ export const upgradeStalled: RuleModule = {
               upgrade: story.name,
               node: n.name,
               state: n.state!,
-              held: formatDuration(now - entry.time),
+              held: spokenDuration(now - entry.time),
               since: toIso(entry.time)!,
-              limit: formatDuration(limit),
+              limit: spokenDuration(limit),
               blocker: blockerText(signs),
             },
             evidence: [stampEvidence(entry), ...signs.map((b) => b.evidence)],
@@ -280,9 +280,9 @@ export const upgradeStalled: RuleModule = {
           data: {
             upgrade: story.name,
             state: story.state,
-            held: formatDuration(now - since),
+            held: spokenDuration(now - since),
             since: toIso(since)!,
-            limit: formatDuration(phase.limitMs),
+            limit: spokenDuration(phase.limitMs),
             blocker: blockerText(signs),
           },
           evidence: [...upgradeEvidence, stampEvidence(entry), ...signs.map((b) => b.evidence)],

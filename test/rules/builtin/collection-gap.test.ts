@@ -46,7 +46,7 @@ describe('collection-gap', () => {
     ]);
     const [late, previous, missing] = findings;
     expect(late.message).toBe(
-      `${journal('harvester-02', 'rke2-server.log')} starts at 2025-06-14T09:30:12.500Z, 1 h 28 min after the upgrade began (2025-06-14T08:02:11.000Z): ` +
+      `${journal('harvester-02', 'rke2-server.log')} starts at 2025-06-14T09:30:12.500Z, 88 min after the upgrade began (2025-06-14T08:02:11.000Z): ` +
         'what happened on harvester-02 before that is not recorded.',
     );
     expect(cited(late)).toEqual([`${journal('harvester-02', 'rke2-server.log')}:2`]);

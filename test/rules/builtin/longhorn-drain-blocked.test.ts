@@ -57,7 +57,7 @@ describe('longhorn-drain-blocked', () => {
     expect(iso(f.lastSeen)).toBe('2025-06-14T12:23:41.101Z');
     expect(f.fields).toMatchObject({ durationMinutes: 75, evictionErrors: 900, stillBlockedAtCollection: false, blockedUntil: '2025-06-14T12:23:41.101Z' });
     expect(f.message).toBe(
-      `Drain of harvester-03 was blocked by the Longhorn instance-manager PDB ${IM} for 1 h 15 min ` +
+      `Drain of harvester-03 was blocked by the Longhorn instance-manager PDB ${IM} for 75 min ` +
         '(2025-06-14T11:08:35.120Z – 2025-06-14T12:23:41.101Z): some volumes are still attached InstanceEngines count 1 pvc-9ae0e9a5-a630-4f0c-98cc-b14893c74f9e-e-0.',
     );
     expect(cited(f)).toEqual([`${RANCHER}:2`, `${MANAGER}:1`, `${RANCHER}:${rancherLines.length}`, `${MANAGER}:3`]);

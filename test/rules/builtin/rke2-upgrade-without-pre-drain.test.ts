@@ -83,7 +83,7 @@ describe('rke2-upgrade-without-pre-drain', () => {
     expect(rest).toEqual([]);
     expect(f.node).toBe('harvester-02');
     expect(f.fields).toMatchObject({ preDrainFinishedAt: '2025-06-14T11:30:00.000Z', minutesBeforePreDrain: 108 });
-    expect(f.message).toContain('1 h 48 min before its pre-drain Job completed at 2025-06-14T11:30:00.000Z');
+    expect(f.message).toContain('108 min before its pre-drain Job completed at 2025-06-14T11:30:00.000Z');
     expect(f.evidence.map((e) => e.text)).toContain('Job harvester-system/hvst-upgrade-x2hz8-pre-drain-harvester-02 completionTime');
   });
 
