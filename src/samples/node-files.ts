@@ -13,6 +13,7 @@ import { mergeLines, sortedLines, textChunks, window } from './log-stream.js';
 import { agentNoise, containerdNoise, kubeletNoise, rke2Noise } from './noise.js';
 import { Rng } from './prng.js';
 import type { Played } from './scenarios.js';
+import { tarArchive, xzStored } from './txz.js';
 import type { NodeState } from './world.js';
 
 /** How far back node background noise reaches (files are copied, journals are `tail -c 10m`). */
@@ -137,6 +138,25 @@ function iscsidSessions(played: Played, node: string, from: Micros, to: Micros):
   return sortedLines(out);
 }
 
+/** `supportconfig -c -m -B supportconfig_<node> …` output, packed the way the collector moves it into `scc/`. */
+function supportconfig(played: Played, node: string): Content {
+  return () => {
+    const n = played.w.node(node);
+    const boot = n.boots[n.boots.length - 1];
+    const rel = n.osImage === RELEASE_TO.os ? RELEASE_TO : RELEASE_FROM;
+    const at = played.nodeLogsAt;
+    const mtime = Math.floor(at / US_PER_S);
+    const cmd = (c: string, out: string): string => `#==[ Command ]======================================#\n# ${c}\n${out}\n\n`;
+    const date = new Date(Math.floor(at / 1000)).toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, '$1 $3 $2 $5 UTC $4');
+    const files = [
+      { name: 'supportconfig.txt', content: `Support Utilities - Supportconfig\nScript Version: 3.1.11-46.7\nLibrary Version: 3.1.11-46.7\nScript Date: 2024 07 19\n\n Command with Options:  /sbin/supportconfig -c -m -B supportconfig_${node} -i BOOT,DAEMONS,ETC,ISCSI,MEM,MOD,NTP,SMART,DISK,pharvester_plugin_rke2,pharvester_plugin_console\n`, mtime },
+      { name: 'basic-environment.txt', content: cmd('/bin/date', date) + cmd('/bin/uname -a', `Linux ${node} ${boot.kernel} #1 SMP PREEMPT_DYNAMIC x86_64 x86_64 x86_64 GNU/Linux`) + `#==[ Configuration File ]===========================#\n# /etc/os-release\n${osRelease(rel)}`, mtime },
+      { name: 'hardware.txt', content: cmd('/usr/sbin/hwinfo --short', `cpu:\n                       Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz, 2800 MHz\ngraphics card:\n                       nVidia GA107GL [A2 / A16]\nstorage:\n                       Broadcom / LSI MegaRAID SAS-3 3108 [Invader]\nnetwork interface:\n  eno1                 Ethernet network interface\n  eno2                 Ethernet network interface\n  mgmt-br              Ethernet network interface\n`) + cmd('/usr/sbin/dmidecode -s system-product-name', 'PowerEdge R750'), mtime },
+    ];
+    return [xzStored(tarArchive(`scc_supportconfig_${node}`, files))];
+  };
+}
+
 /** The tree of `nodes/<node>.zip`. */
 export function nodeTree(played: Played, node: string): Tree {
   const w = played.w;
@@ -160,6 +180,7 @@ export function nodeTree(played: Played, node: string): Tree {
   files.set('logs/containerd.log', { kind: 'file', content: lines(() => mergeLines([window(sortedLines(n.containerd), from, to), sortedLines(containerdNoise(ctx(), from, to))])) });
   files.set('logs/console.log', { kind: 'file', content: consoleLog(n) });
   files.set('logs/containerd-images.log', { kind: 'file', content: imagesTable(played, node) });
+  files.set(`scc/scc_supportconfig_${node}.txz`, { kind: 'file', content: supportconfig(played, node) });
   return { root: node, mtime: to + 40 * US_PER_S, entries: treeEntries(files, rng) as TreeEntry[] };
 }
 

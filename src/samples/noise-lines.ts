@@ -36,6 +36,7 @@ export const UNTIMED_MEMBERS: readonly NoisePattern[] = [
   { pattern: /(^|\/)logs\/kube-system\.rke2-coredns-rke2-coredns-[a-z0-9-]+\.coredns\.\d{8}\.log\.gz$/, reason: 'CoreDNS logs without timestamps' },
   { pattern: /\/logs\/containerd-images\.log$/, reason: '`ctr images ls` table' },
   { pattern: /\/configs\//, reason: 'node configuration files' },
+  { pattern: /\/scc\/scc_supportconfig_[^/]+\.txz$/, reason: 'supportconfig archive (xz-compressed tar)' },
   { pattern: /(^|\/)(metadata\.yaml|bundleGenerationError\.log|prometheus-alerts\.json)$/, reason: 'bundle metadata' },
   { pattern: /(^|\/)yamls\//, reason: 'Kubernetes objects' },
 ];

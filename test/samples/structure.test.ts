@@ -106,6 +106,10 @@ describe.each(Object.entries(BUNDLES))('support bundle %s', (scenario, stamp) =>
       const names = inner.map((m) => m.name.slice(node.length + 1));
       for (const f of NODE_LOGS) expect(names, node).toContain(`logs/${f}`);
       for (const f of ['hostname', 'os-release', 'harvester-release.yaml']) expect(names, node).toContain(`configs/etc/${f}`);
+      const scc = inner.find((m) => m.name === `${node}/scc/scc_supportconfig_${node}.txz`)!;
+      expect(scc.data.subarray(0, 6)).toEqual(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]));
+      expect(scc.data.subarray(-2).toString()).toBe('YZ');
+      expect(scc.data.includes(Buffer.from(`scc_supportconfig_${node}/hardware.txt`))).toBe(true);
       for (const m of inner) {
         if (!m.name.includes('/logs/') || m.name.endsWith('/')) continue;
         for (const l of lines(m)) if (!isDeliberateNoise(m.name, l)) expect(TIMED.some((r) => r.test(l)), `${m.name}: ${l}`).toBe(true);
