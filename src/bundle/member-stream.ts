@@ -37,14 +37,19 @@ function guardedStream(source: Readable, { file, ctx, maxBytes, declaredSize }: 
     try {
       for await (const chunk of source) {
         const buf = chunk as Buffer;
-        if (maxBytes !== null && delivered + buf.length > maxBytes) {
+        // Inflated chunks are up to 1 MiB: a bound inside one still delivers the bytes before it.
+        const allowed = maxBytes === null ? buf.length : Math.min(buf.length, maxBytes - delivered);
+        const admitted = ctx.budget.admitBytes(allowed, file);
+        if (admitted > 0) {
+          delivered += admitted;
+          yield admitted === buf.length ? buf : buf.subarray(0, admitted);
+        }
+        if (admitted < allowed) return;
+        if (allowed < buf.length) {
           const ratio = ctx.budget.limits.maxCompressionRatio;
           ctx.onProblem({ file, reason: `maxCompressionRatio limit (${ratio}) exceeded while inflating: read stopped after ${delivered} bytes` });
           return;
         }
-        if (!ctx.budget.addBytes(buf.length, file)) return;
-        delivered += buf.length;
-        yield buf;
       }
       if (declaredSize !== null && delivered !== declaredSize) {
         ctx.onProblem({ file, reason: `${delivered} bytes read where the archive declares ${declaredSize}` });

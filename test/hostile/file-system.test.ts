@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, statSync, watch } from 'node:fs';
 import { join, relative } from 'node:path';
-import tar from 'tar-stream';
+import tar, { type Header } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamToBuffer, zipBuffer } from '../bundle/helpers.js';
 import { runCli } from '../cli/cli-helpers.js';
@@ -57,8 +57,10 @@ async function hostileZip(): Promise<Buffer> {
 
 async function hostileTar(): Promise<Buffer> {
   const pack = tar.pack();
-  const entry = (header: tar.Headers, data?: Buffer | string): void => {
-    pack.entry({ mtime: new Date(Date.UTC(2025, 5, 14)), ...header }, data === undefined ? undefined : Buffer.from(data));
+  const entry = (header: Partial<Header> & Pick<Header, 'name'>, data?: Buffer | string): void => {
+    const full = { ...header, mtime: new Date(Date.UTC(2025, 5, 14)) };
+    if (data === undefined) pack.entry(full);
+    else pack.entry(full, Buffer.from(data));
   };
   entry({ name: `${ROOT}/metadata.yaml` }, 'bundlename: bundle-x7k2p\nbundlecreatedat: "2025-06-14T12:31:05Z"\n');
   entry({ name: `${ROOT}/logs/harvester-system/harvester-57b46685b9-djn5x/apiserver.log` }, '2025-06-14T09:31:46.123456789Z time="2025-06-14T09:31:46Z" level=info msg="x"\n');
