@@ -36,16 +36,16 @@ function guardedStream(source: Readable, { file, ctx, maxBytes, declaredSize }: 
     let delivered = 0;
     try {
       for await (const chunk of source) {
-        const buf = chunk as Buffer;
-        // Inflated chunks are up to 1 MiB: a bound inside one still delivers the bytes before it.
-        const allowed = maxBytes === null ? buf.length : Math.min(buf.length, maxBytes - delivered);
-        const admitted = ctx.budget.admitBytes(allowed, file);
-        if (admitted > 0) {
-          delivered += admitted;
-          yield admitted === buf.length ? buf : buf.subarray(0, admitted);
+        let buf = chunk as Buffer;
+        // Inflated chunks are up to 1 MiB: a ratio bound inside one still delivers the bytes before it.
+        const overRatio = maxBytes !== null && delivered + buf.length > maxBytes;
+        if (overRatio) buf = buf.subarray(0, maxBytes - delivered);
+        if (buf.length > 0) {
+          if (!ctx.budget.addBytes(buf.length, file)) return;
+          delivered += buf.length;
+          yield buf;
         }
-        if (admitted < allowed) return;
-        if (allowed < buf.length) {
+        if (overRatio) {
           const ratio = ctx.budget.limits.maxCompressionRatio;
           ctx.onProblem({ file, reason: `maxCompressionRatio limit (${ratio}) exceeded while inflating: read stopped after ${delivered} bytes` });
           return;

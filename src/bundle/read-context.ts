@@ -39,18 +39,6 @@ export class ReadBudget {
     return true;
   }
 
-  /**
-   * Counts up to `count` decompressed bytes and returns how many fit: all of them, or (once maxTotalBytes is reached,
-   * and the pass stops) the ones before the limit.
-   */
-  admitBytes(count: number, file: string): number {
-    if (this.stopped) return 0;
-    const admitted = Math.min(count, this.limits.maxTotalBytes - this.bytes);
-    this.bytes += admitted;
-    if (admitted < count) this.stop(`maxTotalBytes limit (${this.limits.maxTotalBytes} bytes) reached in ${file}: the rest of the input was not read`);
-    return admitted;
-  }
-
   private stop(reason: string): void {
     this.stopped = true;
     this.report({ file: this.inputPath, reason });
