@@ -79,7 +79,7 @@ describe('buildTimeline', () => {
         findingId: killed.id, file: 'logs/default/virt-launcher-db-01-x7k2p/compute.log', line: 212,
       },
       { time: T('10:05:40'), node: 'harvester-03', kind: 'job-complete', summary: 'pre-drain job of harvester-03 complete', findingId: null, file: JOBS, line: 231 },
-      { time: T('12:02:40'), node: null, kind: 'upgrade-phase', summary: 'Upgrade hvst-upgrade-x2hz8 finished: Succeeded, 4 h', findingId: null, file: UPGRADES, line: 40 },
+      { time: T('12:02:40'), node: null, kind: 'upgrade-phase', summary: 'Upgrade hvst-upgrade-x2hz8 finished: Succeeded, 4 h 00 min', findingId: null, file: UPGRADES, line: 40 },
     ]);
   });
 
