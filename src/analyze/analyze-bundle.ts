@@ -89,7 +89,8 @@ export async function analyzeBundle(path: string, options: AnalyzeOptions): Prom
   return {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     generatedAt: options.now,
-    mode: upgrade ? 'postmortem' : 'readiness',
+    // an upgrade-log archive exists only because an upgrade ran, even when it holds no Upgrade object
+    mode: upgrade || scan.kind === 'upgrade-log-archive' ? 'postmortem' : 'readiness',
     bundle: { ...facts, path: scan.displayPath, kind: scan.kind, packing: scan.packing },
     upgrade,
     findings,
