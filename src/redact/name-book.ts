@@ -60,7 +60,6 @@ const keyed = (keys: string, value: string): RegExp => new RegExp(`\\b(?:${keys}
 
 const NAME = '[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?';
 const DNS_LABEL = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?';
-const IPV4_LIKE = /^\d+(?:\.\d+){3}$/;
 
 const NAMESPACE_PATTERNS = [
   new RegExp(`(?:^|[^\\w.-])yamls/namespaced/(${DNS_LABEL})/`, 'g'),
@@ -88,8 +87,9 @@ export function learnNamesFromText(book: NameBook, text: string): void {
   for (const pattern of NAMESPACE_PATTERNS) {
     for (const m of text.matchAll(pattern)) if (isUserNamespace(m[1])) book.add(m[1], 'ns');
   }
+  // Dotted values are addresses or FQDNs: the patterns of their shape name them.
   for (const pattern of NODE_PATTERNS) {
-    for (const m of text.matchAll(pattern)) if (!IPV4_LIKE.test(m[1])) book.add(m[1], 'node');
+    for (const m of text.matchAll(pattern)) if (!m[1].includes('.')) book.add(m[1], 'node');
   }
   for (const pattern of VM_PATTERNS) {
     for (const m of text.matchAll(pattern)) {
