@@ -1,6 +1,8 @@
+import { parseCalico } from './calico.js';
 import { parseDmesg } from './dmesg.js';
 import { parseJsonLine } from './json-line.js';
 import { parseKlog } from './klog.js';
+import { parseLeadingTimestamp } from './leading-timestamp.js';
 import { parseLogfmt } from './logfmt.js';
 import { parseLogrus } from './logrus.js';
 import { newFields, plainLine, type ParsedLine } from './parsed-line.js';
@@ -36,7 +38,7 @@ function sniff(text: string, clock: WallClock, allowProcessPrefix: boolean): Par
     case 9:
       return parseIndented(text);
     default:
-      if (c0 >= 48 && c0 <= 57) return parseRancher(text, clock);
+      if (c0 >= 48 && c0 <= 57) return parseRancher(text, clock) ?? parseCalico(text, clock) ?? parseLeadingTimestamp(text);
       if (c0 >= 97 && c0 <= 122) return parseLogfmt(text);
       return null;
   }

@@ -64,13 +64,13 @@ describe('createLineParser', () => {
       'time="2025-05-02T09:07:25Z" level=error msg="error syncing \'default/VM_NAME\': handler VMController.SetDefaultManagementNetworkMacAddress: error fetch controller revision object for vmi VM_NAME-default: controllerrevisions.apps \\"revision-start-vm-ff80516b-022e-4e66-8291-23681f6a31cb-10\\" not found, requeuing"',
       'W0502 09:07:26.000001       7 warnings.go:70] v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice',
       'goroutine 1 [running]:',
-      '2025-05-02T09:07:27.000000000Z this line is not prefixed by the kubelet',
+      '2025-05-02T09:07:27.000000000Z an entrypoint line that starts with its own time',
     ]);
     expect(summary(events)).toEqual([
       ['logrus', 'explicit', '2025-05-02T09:07:25.000Z'],
       ['klog', 'inferred-year', '2025-05-02T09:07:26.000Z'],
       ['plain', 'inherited', '2025-05-02T09:07:26.000Z'],
-      ['plain', 'inherited', '2025-05-02T09:07:26.000Z'],
+      ['timestamped', 'explicit', '2025-05-02T09:07:27.000Z'],
     ]);
     expect(events[0].level).toBe('error');
   });
