@@ -55,7 +55,7 @@ export class FileRange {
   }
 
   sub(start: number, size: number): FileRange {
-    return new FileRange(this.handle, this.base + start, Math.min(size, this.size - start));
+    return new FileRange(this.handle, this.base + start, Math.max(0, Math.min(size, this.size - start)));
   }
 }
 

@@ -4,7 +4,7 @@ import { classifyPath } from './classify-path.js';
 import { CHUNK_BYTES, memberContent } from './member-stream.js';
 import { createReadContext } from './read-context.js';
 import type { TempFile } from './temp-file.js';
-import type { BundleMember, BundleSource, Packing, ReadLimits, ReadProblem } from './types.js';
+import type { BundleMember, BundleSource, MemberInfo, Packing, ReadLimits, ReadProblem } from './types.js';
 
 export interface LooseFile {
   absolute: string;
@@ -28,6 +28,15 @@ function memberPaths(files: readonly LooseFile[]): string[] {
   return files.map((f) => f.displayPath.split('/').slice(common).join('/'));
 }
 
+/**
+ * What a loose file's name says about it, except that it is an archive: openInput found no archive in its content
+ * (a damaged head, another format), so it is read as text like any other file and reported if it is not.
+ */
+function looseInfo(path: string): MemberInfo {
+  const info = classifyPath(path);
+  return info.kind === 'nested-archive' ? { ...info, kind: 'log' } : info;
+}
+
 async function* looseMembers(files: readonly LooseFile[], limits: ReadLimits, onProblem: (p: ReadProblem) => void, displayPath: string): AsyncGenerator<BundleMember> {
   const ctx = createReadContext(limits, onProblem, displayPath, new Set<TempFile>(), 0);
   const paths = memberPaths(files);
@@ -39,7 +48,7 @@ async function* looseMembers(files: readonly LooseFile[], limits: ReadLimits, on
     }
     if (!ctx.budget.admitMember()) return;
     yield {
-      info: classifyPath(path),
+      info: looseInfo(path),
       size: file.gzipped ? null : file.size,
       mtime: file.mtime,
       open: async () =>

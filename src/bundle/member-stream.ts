@@ -1,10 +1,16 @@
 import { pipeline, Readable, Transform, type Duplex } from 'node:stream';
-import { crc32, createGunzip, createInflateRaw } from 'node:zlib';
+import { constants, crc32, createGunzip, createInflateRaw, type InflateRaw } from 'node:zlib';
 import { isGzipFileName } from './member-path.js';
 import type { ReadContext } from './read-context.js';
 
 /** zlib output chunk size: 1 MiB triples throughput over the 16 KiB default (performance-notes.md). */
 export const CHUNK_BYTES = 1 << 20;
+
+/**
+ * A zip member's raw deflate stream. Data cut off at its end is not an error here: every byte inflated before the cut
+ * is delivered (an error would discard what is still buffered), and the size the archive declares tells the cut.
+ */
+export const createMemberInflate = (): InflateRaw => createInflateRaw({ chunkSize: CHUNK_BYTES, finishFlush: constants.Z_SYNC_FLUSH });
 
 const ignore = (): void => {};
 
@@ -24,6 +30,8 @@ interface GuardOptions {
   maxBytes: number | null;
   /** Uncompressed size the container declares, compared once the stream is read to its end. */
   declaredSize: number | null;
+  /** The bytes come from a deflate stream: fewer than declared means its compressed data ends early. */
+  inflated: boolean;
 }
 
 /**
@@ -31,7 +39,7 @@ interface GuardOptions {
  * compressed data, a size that differs from the declared one) reported through onProblem instead of an error —
  * the stream then just ends. Destroying it destroys the source.
  */
-function guardedStream(source: Readable, { file, ctx, maxBytes, declaredSize }: GuardOptions): Readable {
+function guardedStream(source: Readable, { file, ctx, maxBytes, declaredSize, inflated }: GuardOptions): Readable {
   async function* deliver(): AsyncGenerator<Buffer> {
     let delivered = 0;
     try {
@@ -52,7 +60,8 @@ function guardedStream(source: Readable, { file, ctx, maxBytes, declaredSize }: 
         }
       }
       if (declaredSize !== null && delivered !== declaredSize) {
-        ctx.onProblem({ file, reason: `${delivered} bytes read where the archive declares ${declaredSize}` });
+        const early = inflated && delivered < declaredSize ? 'compressed data ends early (truncated): ' : '';
+        ctx.onProblem({ file, reason: `${early}${delivered} bytes read where the archive declares ${declaredSize}` });
       }
     } catch (err) {
       ctx.onProblem({ file, reason: describeReadError(err) });
@@ -112,7 +121,7 @@ export function memberContent({ file, ctx, stored, size, deflatedSize, crc = nul
   let maxBytes: number | null = null;
   let declaredSize = size;
   if (deflatedSize !== null) {
-    stages.push(createInflateRaw({ chunkSize: CHUNK_BYTES }));
+    stages.push(createMemberInflate());
     maxBytes = Math.max(deflatedSize, 1) * ratio;
   }
   if (crc !== null) stages.push(crcCheck(file, ctx, crc, size));
@@ -122,5 +131,5 @@ export function memberContent({ file, ctx, stored, size, deflatedSize, crc = nul
     declaredSize = null;
   }
   const stream = stages.length === 0 ? stored : (pipeline([stored, ...stages], ignore) as unknown as Readable);
-  return guardedStream(stream, { file, ctx, maxBytes, declaredSize });
+  return guardedStream(stream, { file, ctx, maxBytes, declaredSize, inflated: deflatedSize !== null });
 }

@@ -28,6 +28,10 @@ function gunzipHead(compressed: Buffer): Buffer {
   }
 }
 
+/** The end of a zip: its end-of-central-directory record lies in the last 22 + 65535 (comment) bytes. */
+const ZIP_TAIL_BYTES = 22 + 0xffff;
+const ZIP_END_OF_DIRECTORY = Buffer.from([0x50, 0x4b, 5, 6]);
+
 /** How a file is packed, from its first bytes (never from its name). */
 export function detectPacking(head: Buffer): Exclude<Packing, 'directory'> {
   if (isZipMagic(head)) return 'zip';
@@ -62,12 +66,12 @@ async function statInput(path: string): Promise<{ absolute: string; isDirectory:
   }
 }
 
-async function readHead(path: string, absolute: string): Promise<Buffer> {
+async function readAt(path: string, absolute: string, position: number, length: number): Promise<Buffer> {
   try {
     const handle = await open(absolute, 'r');
     try {
-      const buf = Buffer.alloc(GZIP_SNIFF_BYTES);
-      const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+      const buf = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buf, 0, buf.length, position);
       return buf.subarray(0, bytesRead);
     } finally {
       await handle.close();
@@ -75,6 +79,20 @@ async function readHead(path: string, absolute: string): Promise<Buffer> {
   } catch (err) {
     throw new UsageError(`cannot read input ${path}: ${reasonOf(err)}`);
   }
+}
+
+const readHead = (path: string, absolute: string): Promise<Buffer> => readAt(path, absolute, 0, GZIP_SNIFF_BYTES);
+
+/**
+ * How a file is packed: from its head, else, for a zip whose first bytes are damaged, from the end-of-central-directory
+ * record at its end (the directory then still lists every member).
+ */
+async function packingOf(path: string, input: { absolute: string; size: number }, head: Buffer): Promise<Exclude<Packing, 'directory'>> {
+  const packing = detectPacking(head);
+  if (packing !== 'file' || input.size < ZIP_END_OF_DIRECTORY.length) return packing;
+  const tailStart = Math.max(0, input.size - ZIP_TAIL_BYTES);
+  const tail = await readAt(path, input.absolute, tailStart, input.size - tailStart);
+  return tail.lastIndexOf(ZIP_END_OF_DIRECTORY) !== -1 ? 'zip' : 'file';
 }
 
 const looseFile = (input: { absolute: string; size: number; mtime: number }, head: Buffer): LooseFile => ({
@@ -102,7 +120,7 @@ export async function openInput(path: string, limits: Partial<ReadLimits> = {}):
     }
   }
   const head = await readHead(path, input.absolute);
-  const packing = detectPacking(head);
+  const packing = await packingOf(path, input, head);
   if (packing === 'zip') return openZipSource(input.absolute, displayPath, readLimits);
   if (packing === 'tar' || packing === 'tar.gz') return openTarSource(input.absolute, displayPath, packing === 'tar.gz', readLimits);
   return openFileSource([looseFile(input, head)], readLimits);

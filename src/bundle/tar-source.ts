@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import { open } from 'node:fs/promises';
+import { Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import tar, { type ExtractEvents } from 'tar-stream';
 import { FileRange } from './byte-range.js';
@@ -37,7 +38,7 @@ function openTarStream(
   gzipped: boolean,
   from = 0,
   onResync: (offset: number | null) => void = () => {},
-): { extract: tar.Extract; close: () => void } {
+): { extract: tar.Extract; close: () => void; endsWithEndOfArchive: () => boolean } {
   // A plain tar is entered at `from` directly; a gzipped one has to be inflated from its start.
   const skip = gzipped ? from : 0;
   const input = createReadStream(path, { highWaterMark: CHUNK_BYTES, start: from - skip });
@@ -49,18 +50,36 @@ function openTarStream(
   };
   input.on('error', fail);
   gunzip?.on('error', fail);
+  const tail = lastBytes(END_OF_ARCHIVE_BYTES);
   let stream: NodeJS.ReadableStream = gunzip ? input.pipe(gunzip) : input;
   if (resync) stream = stream.pipe(resync);
-  stream.pipe(extract);
+  stream.pipe(tail.stream).pipe(extract);
   return {
     extract,
     close: () => {
       input.destroy();
       gunzip?.destroy();
       resync?.destroy();
+      tail.stream.destroy();
       extract.destroy();
     },
+    endsWithEndOfArchive: () => tail.bytes().length === END_OF_ARCHIVE_BYTES && tail.bytes().every((byte) => byte === 0),
   };
+}
+
+/** A tar ends with two zero blocks; one cut after a complete entry ends without them and reads as complete. */
+const END_OF_ARCHIVE_BYTES = 2 * TAR_BLOCK;
+
+/** A pass-through that remembers the last `count` bytes it passed. */
+function lastBytes(count: number): { stream: Transform; bytes: () => Buffer } {
+  let kept = Buffer.alloc(0);
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      kept = chunk.length >= count ? Buffer.from(chunk.subarray(chunk.length - count)) : Buffer.concat([kept, chunk]).subarray(-count);
+      done(null, chunk);
+    },
+  });
+  return { stream, bytes: () => kept };
 }
 
 /**
@@ -144,18 +163,40 @@ async function tarRoot(path: string, gzipped: boolean): Promise<string> {
   return '';
 }
 
-/** A `.zip` inside a tar is spooled to a temporary file, then read like any nested zip. */
+/** A zip held in `range` (in place or spooled): the zip itself as a member, then its members. */
+async function* zipIn(range: FileRange, path: string, mtime: number | null, ctx: ReadContext): AsyncGenerator<BundleMember> {
+  yield {
+    info: classifyPath(path),
+    size: range.size,
+    mtime,
+    open: async () => memberContent({ file: path, ctx, stored: range.stream(0, range.size), size: range.size, deflatedSize: null }),
+  };
+  const listing = await listZip(range);
+  yield* zipMembers({ path, range, listing, prefix: nestedPath(path, ''), root: '' }, { ...ctx, depth: ctx.depth + 1 });
+}
+
+/**
+ * A `.zip` inside a tar: read in place, by random access, from a plain tar (`inPlace`), so that a tar cut inside it
+ * still gives every member before the cut; spooled to a temporary file from a tar.gz.
+ */
 async function* tarNestedZip(
   entry: TarEntry,
   path: string,
   mtime: number | null,
   ctx: ReadContext,
+  inPlace: FileRange | null,
 ): AsyncGenerator<BundleMember> {
   const { stream, finished } = entryStream(entry);
+  if (inPlace) {
+    stream.destroy();
+    await finished;
+    yield* zipIn(inPlace, path, mtime, ctx);
+    return;
+  }
   let temp: TempFile;
   let spooled = 0;
   try {
-    temp = await spoolToTempFile(stream, (bytes) => {
+    temp = await spoolToTempFile([stream], (bytes) => {
       admitSpooled(ctx, path, spooled, bytes, null);
       spooled += bytes;
     });
@@ -170,15 +211,7 @@ async function* tarNestedZip(
   const partial = partialSpoolProblem(path, temp);
   if (partial) ctx.onProblem(partial);
   try {
-    const range = new FileRange(temp.handle, 0, temp.size);
-    yield {
-      info: classifyPath(path),
-      size: temp.size,
-      mtime,
-      open: async () => memberContent({ file: path, ctx, stored: range.stream(0, temp.size), size: temp.size, deflatedSize: null }),
-    };
-    const listing = await listZip(range);
-    yield* zipMembers({ path, range, listing, prefix: nestedPath(path, ''), root: '' }, { ...ctx, depth: ctx.depth + 1 });
+    yield* zipIn(new FileRange(temp.handle, 0, temp.size), path, mtime, ctx);
   } finally {
     ctx.temporaryFiles.delete(temp);
     await temp.dispose();
@@ -197,6 +230,23 @@ const dataOffsetOf = (entry: TarEntry): number | null => {
 };
 
 async function* tarMembers(path: string, gzipped: boolean, root: string, displayPath: string, ctx: ReadContext): AsyncGenerator<BundleMember> {
+  // A plain tar is also read by random access: nested zips in place.
+  const file = gzipped ? null : await open(path, 'r');
+  try {
+    yield* tarEntries(path, gzipped, root, displayPath, ctx, file && new FileRange(file, 0, (await file.stat()).size));
+  } finally {
+    await file?.close();
+  }
+}
+
+async function* tarEntries(
+  path: string,
+  gzipped: boolean,
+  root: string,
+  displayPath: string,
+  ctx: ReadContext,
+  whole: FileRange | null,
+): AsyncGenerator<BundleMember> {
   let entries = 0;
   let from = 0;
   for (let resyncs = 0; ; resyncs++) {
@@ -204,7 +254,7 @@ async function* tarMembers(path: string, gzipped: boolean, root: string, display
     let base = from;
     let next: number | null = from;
     const damagedAt = from - TAR_BLOCK;
-    const { extract, close } = openTarStream(path, gzipped, from, (found) => {
+    const { extract, close, endsWithEndOfArchive } = openTarStream(path, gzipped, from, (found) => {
       if (found !== null) base = found;
       const skipped = found === null ? 'no valid header follows, the rest of the archive was not read' : `${found - damagedAt} bytes skipped to the next valid header`;
       ctx.onProblem({ file: displayPath, reason: `damaged tar header at byte ${damagedAt}: ${skipped}` });
@@ -228,7 +278,8 @@ async function* tarMembers(path: string, gzipped: boolean, root: string, display
         }
         if (!ctx.budget.admitMember()) return;
         if (isZipFileName(memberPath) && withinNestingLimit(ctx, memberPath)) {
-          yield* tarNestedZip(entry, memberPath, mtime, ctx);
+          const inPlace = whole && dataOffset !== null ? whole.sub(base + dataOffset, header.size ?? 0) : null;
+          yield* tarNestedZip(entry, memberPath, mtime, ctx, inPlace);
         } else {
           const { stream, finished } = entryStream(entry);
           const size = header.size ?? null;
@@ -250,6 +301,9 @@ async function* tarMembers(path: string, gzipped: boolean, root: string, display
         if (ctx.budget.stopped) return;
       }
       if (entries === 0 && resyncs === 0) ctx.onProblem({ file: displayPath, reason: 'empty tar archive: no entries' });
+      else if (!endsWithEndOfArchive()) {
+        ctx.onProblem({ file: displayPath, reason: 'tar archive ends without its end-of-archive blocks: cut off after its last complete entry' });
+      }
     } catch (err) {
       if (isHeaderDamage(err) && next !== null && resyncs < MAX_RESYNCS) resume = next + TAR_BLOCK;
       else ctx.onProblem({ file: displayPath, reason: `tar archive unreadable after ${entries} entries: ${describeReadError(err)}` });

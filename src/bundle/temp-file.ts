@@ -1,7 +1,8 @@
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Writable, type Duplex, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /** A nested archive's bytes spooled to disk so it can be read by random access without holding it in memory. */
 export interface TempFile {
@@ -16,45 +17,61 @@ export interface TempFile {
 }
 
 /**
- * Writes `source` to a new file in a private temporary folder (os.tmpdir(), random name), chunk by chunk. `admit`
- * sees every chunk's size and throws to abort (a limit reached): the folder is removed and the error propagates.
- * An error of the source itself keeps the bytes read before it (see TempFile.cut), unless there are none.
+ * Writes what `stages` produce (a source and the transforms it goes through, in one pipeline so that no stage's error
+ * goes unheard) to a new file in a private temporary folder (os.tmpdir(), random name). `admit` sees every chunk's
+ * size and throws to abort (a limit reached): the folder is removed and the error propagates. An error of the stages
+ * themselves (a truncated deflate stream) keeps the bytes spooled before it (see TempFile.cut), unless there are none.
  */
-export async function spoolToTempFile(source: Readable, admit: (bytes: number) => void): Promise<TempFile> {
+export async function spoolToTempFile(stages: readonly [Readable, ...Duplex[]], admit: (bytes: number) => void): Promise<TempFile> {
   const dir = await mkdtemp(join(tmpdir(), 'harvester-postmortem-'));
   const remove = (): Promise<void> => rm(dir, { recursive: true, force: true });
   let handle: FileHandle | null = null;
   try {
-    handle = await open(join(dir, 'nested.zip'), 'w+');
-    const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const file = await open(join(dir, 'nested.zip'), 'w+');
+    handle = file;
     let size = 0;
+    // Errors of the sink (a limit, a failed write) abort; an error of the source only ends the spool.
+    let sinkError: unknown = null;
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        try {
+          admit(chunk.length);
+        } catch (err) {
+          sinkError = err;
+          done(err as Error);
+          return;
+        }
+        writeAll(file, chunk, size).then(
+          () => {
+            size += chunk.length;
+            done();
+          },
+          (err: Error) => {
+            sinkError = err;
+            done(err);
+          },
+        );
+      },
+    });
     let cut: unknown = null;
-    for (;;) {
-      let next: IteratorResult<Buffer>;
-      try {
-        next = await iterator.next();
-      } catch (err) {
-        cut = err;
-        break;
-      }
-      if (next.done) break;
-      admit(next.value.length);
-      await writeAll(handle, next.value, size);
-      size += next.value.length;
+    try {
+      await pipeline([...stages, sink]);
+    } catch (err) {
+      if (sinkError !== null) throw sinkError;
+      cut = err;
     }
     if (cut !== null && size === 0) throw cut;
-    const spooled = handle;
     return {
-      handle: spooled,
+      handle: file,
       size,
       cut,
       dispose: async () => {
-        await spooled.close();
+        await file.close();
         await remove();
       },
     };
   } catch (err) {
-    source.destroy();
+    for (const stage of stages) stage.destroy();
     await handle?.close();
     await remove();
     throw err;

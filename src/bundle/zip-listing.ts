@@ -187,12 +187,17 @@ async function scanLocalHeaders(range: FileRange): Promise<ZipRecord[]> {
 
 /** The members of a zip: its central directory (yauzl, Zip64 included), else whatever a forward scan recovers. */
 export async function listZip(range: FileRange): Promise<ZipListing> {
+  let reason: string;
   try {
-    return { records: await listCentralDirectory(range), recoveredFrom: null, unreadable: null };
+    const records = await listCentralDirectory(range);
+    // A directory that lists nothing in a zip that starts with a member has lost its entry count.
+    const head = records.length === 0 ? await range.readAt(0, 4) : null;
+    if (head === null || head.length < 4 || head.readUInt32LE(0) !== SIG_LOCAL) return { records, recoveredFrom: null, unreadable: null };
+    reason = 'the central directory lists no members';
   } catch (err) {
-    const reason = (err as Error).message;
-    const records = await scanLocalHeaders(range);
-    if (records.length === 0) return { records, recoveredFrom: null, unreadable: reason };
-    return { records, recoveredFrom: reason, unreadable: null };
+    reason = (err as Error).message;
   }
+  const records = await scanLocalHeaders(range);
+  if (records.length === 0) return { records, recoveredFrom: null, unreadable: reason };
+  return { records, recoveredFrom: reason, unreadable: null };
 }

@@ -1,10 +1,9 @@
 import { open } from 'node:fs/promises';
-import { pipeline, PassThrough, type Readable } from 'node:stream';
-import { createInflateRaw } from 'node:zlib';
+import { PassThrough, type Readable } from 'node:stream';
 import { FileRange } from './byte-range.js';
 import { classifyPath } from './classify-path.js';
 import { compareMemberPaths, findBundleRoot, isGzipFileName, isZipFileName, nestedPath, stripRoot } from './member-path.js';
-import { CHUNK_BYTES, describeReadError, memberContent } from './member-stream.js';
+import { createMemberInflate, describeReadError, memberContent } from './member-stream.js';
 import {
   admitSpooled,
   createReadContext,
@@ -88,10 +87,10 @@ async function* nestedZipMembers(zip: OpenZip, record: ZipRecord, path: string, 
     if (record.method === METHOD_STORED) {
       range = zip.range.sub(dataStart, record.compressedSize);
     } else {
-      const inflated = pipeline(zip.range.stream(dataStart, dataStart + record.compressedSize), createInflateRaw({ chunkSize: CHUNK_BYTES }), () => {});
+      const stages = [zip.range.stream(dataStart, dataStart + record.compressedSize), createMemberInflate()] as const;
       const maxBytes = Math.max(record.compressedSize, 1) * ctx.budget.limits.maxCompressionRatio;
       let spooled = 0;
-      const temp = await spoolToTempFile(inflated, (bytes) => {
+      const temp = await spoolToTempFile(stages, (bytes) => {
         admitSpooled(ctx, path, spooled, bytes, maxBytes);
         spooled += bytes;
       });

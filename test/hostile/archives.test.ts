@@ -60,6 +60,31 @@ describe('zip bundles broken at every layer', () => {
     expect(analysis.report.bundle.clusterId).toBe('0b6d3e2e-1111-4222-8333-944445555666');
   });
 
+  it('a zip whose first bytes are damaged is still found by its end record and read', async () => {
+    const zip = Buffer.from(await bundleZip());
+    zip[2] ^= 0x80;
+    const analysis = await analyse(write(zip));
+    expect(analysis.report.bundle.packing).toBe('zip');
+    expectRead(analysis, INTACT_LINES);
+  });
+
+  it('an end record that lists no members: every member recovered from its local header', async () => {
+    const zip = Buffer.from(await bundleZip());
+    const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 5, 6]));
+    zip.fill(0, end + 8, end + 12); // entries on this disk, entries in all
+    const input = write(zip);
+    const analysis = await analyse(input);
+    expectRead(analysis, INTACT_LINES);
+    expectReported(analysis, input, /the central directory lists no members\); 8 members recovered/);
+  });
+
+  it('an input named like an archive that is none is read as what it is, and reported', async () => {
+    const tar = await tarBuffer(await bundleEntries());
+    const analysis = await analyse(write(tar.subarray(0, 118), 'tar'));
+    expect(analysis.report.bundle.packing).toBe('file');
+    expectReported(analysis, `input-${count}.tar`, /binary content/);
+  });
+
   it('a node zip that is not a zip, and an empty one: reported; everything else read', async () => {
     for (const nodeZip of [Buffer.from('PK\u0003\u0004 garbage, not a zip at all\n'), Buffer.alloc(0)]) {
       const analysis = await analyse(write(await bundleZip({ nodeZip })));
@@ -85,7 +110,8 @@ describe('zip bundles broken at every layer', () => {
     const nodeZip = memberAt(zip, PATHS.nodeZip);
     const analysis = await analyse(write(zip.subarray(0, nodeZip.dataStart + Math.floor((nodeZip.dataEnd - nodeZip.dataStart) * 0.7))));
     expectRead(analysis, { ...BEFORE_NODE_ZIP, [PATHS.kernel]: 2 });
-    expectReported(analysis, PATHS.nodeZip, /corrupt nested zip: compressed data ends early.*bytes before the damage are read/);
+    expectReported(analysis, PATHS.nodeZip, /member cut off by the end of the archive/);
+    expectReported(analysis, PATHS.nodeZip, /no readable central directory.*recovered by scanning local headers/);
     expect(ruleIds(analysis)).toContain('prometheus-oom-killed');
   });
 
@@ -204,7 +230,7 @@ describe('tar re-packs with damaged headers', () => {
     expectReported(tail, input, /no valid header follows, the rest of the archive was not read/);
   });
 
-  it('a tar cut inside a node zip: no crash, the node members before the cut are read', async () => {
+  it('a tar cut inside a node zip: no crash, the node zip read in place, its members before the cut are read', async () => {
     const tar = await tarBuffer(await bundleEntries());
     const nodeZip = tarHeaders(tar).find((h) => h.name.endsWith('.zip'))!;
     const node = await zipBuffer(nodeEntries());
@@ -214,6 +240,6 @@ describe('tar re-packs with damaged headers', () => {
     expectRead(analysis, { ...BEFORE_NODE_ZIP, [PATHS.kernel]: 2 });
     expectNotRead(analysis, PATHS.rke2);
     expectReported(analysis, input, /tar archive unreadable after \d+ entries: Unexpected end of data/);
-    expectReported(analysis, PATHS.nodeZip, /corrupt nested zip: Unexpected end of data; the \d+ bytes before the damage are read/);
+    expectReported(analysis, PATHS.nodeZip, /no readable central directory.*recovered by scanning local headers/);
   });
 });
