@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, statSync, watch } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readdirSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import tar, { type Header } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +29,7 @@ function tree(dir: string): string[] {
     for (const name of readdirSync(at)) {
       const path = join(at, name);
       out.push(relative(root.dir, path));
-      if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) walk(path);
+      if (lstatSync(path).isDirectory()) walk(path);
     }
   };
   walk(dir);
@@ -156,6 +157,31 @@ describe('member names never reach the file system', () => {
     expect(events.stdout).toContain(`"file":"tmp/abs-tar-${tag}.log"`);
     expect(events.stdout).not.toContain('root:x:0:0');
     expectNoEscapes();
+  });
+});
+
+describe('an extracted bundle with links and special files', () => {
+  it('symbolic links (to a file, to a folder above, dangling) and a FIFO are reported, never followed or opened', async () => {
+    const dir = join(root.dir, 'extracted', ROOT);
+    for (const [path, text] of [
+      ['metadata.yaml', 'bundlename: bundle-x7k2p\nbundlecreatedat: "2025-06-14T12:31:05Z"\n'],
+      ['logs/harvester-system/harvester-57b46685b9-djn5x/apiserver.log', '2025-06-14T09:31:46.123456789Z time="2025-06-14T09:31:46Z" level=info msg="x"\n'],
+    ]) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    symlinkSync('/etc/passwd', join(dir, 'logs/passwd.log'));
+    symlinkSync('../..', join(dir, 'logs/up'));
+    symlinkSync(join(dir, 'missing.log'), join(dir, 'logs/dangling.log'));
+    execFileSync('mkfifo', [join(dir, 'logs/pipe.log')]);
+    const run = await created(['--now', NOW, '-f', 'json', relative(work, dir)]);
+    expect(run.code).toBe(0);
+    expect(run.paths).toEqual([]);
+    const report = JSON.parse(run.stdout) as { coverage: { lines: number; unreadable: { file: string; reason: string }[] } };
+    expect(report.coverage.lines).toBe(1);
+    expect(report.coverage.unreadable.map((u) => u.file)).toEqual(['logs/dangling.log', 'logs/passwd.log', 'logs/pipe.log', 'logs/up']);
+    expect(report.coverage.unreadable.every((u) => /links are never followed/.test(u.reason))).toBe(true);
+    expect(run.stdout).not.toContain('root:x:0:0');
   });
 });
 
