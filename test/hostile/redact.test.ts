@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/analyze/analyze-bundle.js';
 import { loadRules } from '../../src/analyze/load-rules.js';
@@ -66,6 +67,12 @@ describe('redacted reports of the incident sample', () => {
     expect(text).toMatch(/critical/i);
     expect(text).toContain(format === 'json' ? '2025-06-14T09:35:' : '09:35:');
     expect(text.match(TOKEN)?.length).toBeGreaterThan(20);
+  });
+
+  it('the redacted JSON report still follows the v1 schema', () => {
+    const schema = JSON.parse(readFileSync(new URL('../../schema/report.v1.schema.json', import.meta.url), 'utf8'));
+    const validate = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
+    expect(validate(JSON.parse(renderReport(redacted, 'json', RENDER))), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('the same name gets the same token everywhere; the model keeps its shape, rule ids, severities and times', () => {
