@@ -5,7 +5,7 @@ import { isKeptWord, isSystemNamespace } from './vocabulary.js';
 const PRECEDENCE: readonly NameCategory[] = ['cluster', 'bundle', 'node', 'vm', 'ns', 'obj', 'host', 'user'];
 
 /** A namespace whose objects are the user's: `default` and every namespace Harvester does not own. */
-export const isUserNamespace = (namespace: string): boolean => namespace === 'default' || !isSystemNamespace(namespace);
+const isUserNamespace = (namespace: string): boolean => namespace === 'default' || !isSystemNamespace(namespace);
 
 /** virt-launcher pods are named `virt-launcher-<vm>-<5 chars>`: the VM is the name, the rest is Kubernetes'. */
 const VIRT_LAUNCHER_POD = /^virt-launcher-([a-z0-9][a-z0-9.-]*?)-[a-z0-9]{5}$/;

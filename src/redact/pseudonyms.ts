@@ -7,7 +7,7 @@ export type NameCategory = 'node' | 'vm' | 'ns' | 'obj' | 'cluster' | 'bundle' |
  * The key of runs without `--redact-key`: one run (and one batch) is self-consistent, but anyone can recompute a
  * guessed name's token. A private key makes tokens unguessable and keeps them stable between runs that share it.
  */
-export const DEFAULT_REDACT_KEY = 'harvester-postmortem';
+const DEFAULT_REDACT_KEY = 'harvester-postmortem';
 
 /** Hex digits of a name token: 32 bits, so thousands of names in one report do not collide in practice. */
 const TOKEN_HEX = 8;

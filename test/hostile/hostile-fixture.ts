@@ -83,14 +83,14 @@ export const KERNEL_LOG = [
   `Jun 14 10:02:11.000120 ${NODE} kernel: Memory cgroup out of memory: Killed process 40211 (prometheus) total-vm:4183420kB, anon-rss:2553012kB, file-rss:0kB, shmem-rss:0kB`,
   '',
 ].join('\n');
-export const KUBELET_LOG =
+const KUBELET_LOG =
   'I0614 09:35:23.802112    2031 pod_startup_latency_tracker.go:102] "Observed pod startup duration" pod="cattle-fleet-local-system/fleet-agent-76b76c66f4-xvtmb"\n';
-export const RKE2_LOG = [
+const RKE2_LOG = [
   `Jun 14 09:34:58.020889 ${NODE} systemd[1]: Stopping Rancher Kubernetes Engine v2 (server)...`,
   `Jun 14 09:35:01.020889 ${NODE} rke2[2536]: time="2025-06-14T09:35:01Z" level=info msg="Starting rke2 v1.32.3+rke2r1"`,
   '',
 ].join('\n');
-export const RELEASE = 'harvester: v1.5.0\nharvesterChart: 1.5.0\nos: Harvester v1.5.0\nkubernetes: v1.32.3+rke2r1\n';
+const RELEASE = 'harvester: v1.5.0\nharvesterChart: 1.5.0\nos: Harvester v1.5.0\nkubernetes: v1.32.3+rke2r1\n';
 
 /** Member paths below the bundle root, as the report's Coverage and the events command name them. */
 export const PATHS = {
