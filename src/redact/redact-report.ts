@@ -77,7 +77,7 @@ export function redactReport(report: PostmortemReport, options: RedactOptions): 
     bundle: {
       ...strings(bundle),
       // The folders the bundle was read from are the analyst's, and may name the customer.
-      path: text(bundle.path.split(/[\\/]/).pop() ?? ''),
+      path: text(bundle.path.split(', ').map((path) => path.split(/[\\/]/).pop()).join(', ')),
       kind: bundle.kind,
       packing: bundle.packing,
       kubernetesVersion: bundle.kubernetesVersion,

@@ -18,7 +18,7 @@ const MAC = `(?<![\\w:.-])[0-9a-f]{2}(?:(?::[0-9a-f]{2}){5}|(?:-[0-9a-f]{2}){5})
 const EMAIL = `[a-z0-9._%+-]+@[a-z0-9-]+(?:\\.[a-z0-9-]+)+`;
 const HOST = `(?<![\\w.@-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+(?:${HOST_TLDS.join('|')})(?![\\w-]|\\.[a-z0-9])`;
 /** `user=alice`, `"username":"alice"`, `owner: alice`, `User "alice"`: the value is a user's name. */
-const USER = `(?<userKey>\\b(?:user(?:name)?|login|owner)(?:["']?\\s*[=:]\\s*["']?|\\s+"))(?<user>[^\\s"'&,;}\\]]+)`;
+const USER = `(?<userKey>\\b(?:user(?:name)?|login|owner)(?:["']?\\s*[=:]\\s*["']?|\\s+"))(?<user>[^\\s"'&,;{}[\\]]+)`;
 
 /** Everything recognisable by its shape, in the order tried where two start at the same place. */
 const PATTERNS = new RegExp(
@@ -42,7 +42,8 @@ export type TextRedactor = (text: string) => string;
  */
 export function createTextRedactor(book: NameBook, pseudonyms: Pseudonyms): TextRedactor {
   const names = new Map<string, NameCategory>(book.entries());
-  const maxSegments = Math.max(8, ...[...names.keys()].map((name) => name.split(/[-._]/).length));
+  let maxSegments = 8;
+  for (const name of names.keys()) maxSegments = Math.max(maxSegments, name.split(/[-._]/).length);
   const learned = (value: string, fallback: NameCategory): string => pseudonyms.token(names.get(value) ?? fallback, value);
 
   const shaped = (match: string, groups: Record<string, string | undefined>): string => {

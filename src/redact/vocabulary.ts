@@ -51,7 +51,7 @@ const PUBLIC_DOMAINS = [
   'rancher.com', 'suse.com', 'opensuse.org', 'suse.de', 'github.com', 'githubusercontent.com', 'docker.io', 'docker.com',
   'gcr.io', 'quay.io', 'ghcr.io', 'nvidia.com', 'intel.com', 'amd.com', 'prometheus.io', 'coreos.com', 'monitoring.coreos.com',
   'grafana.com', 'metal3.io', 'cncf.io', 'golang.org', 'helm.sh', 'example.com', 'example.org', 'example.net', 'sigs.k8s.io',
-  'cni.cncf.io', 'openshift.io',
+  'cni.cncf.io', 'openshift.io', 'cluster.local',
 ];
 
 export const isPublicDomain = (host: string): boolean => {

@@ -22,6 +22,7 @@ describe('what stays as it is', () => {
       'harvesterhci.io/maintain-status node-role.kubernetes.io/control-plane nvidia.com/GA107GL_A2_PCIE https://github.com/harvester',
       'apply-manifests pre-drain vm-abrupt-shutdown cattle-monitoring-system std::string 127.0.0.1 ::1 0.0.0.0',
       'myweb-01 web-010 harvester-012',
+      'rancher.cattle-system.svc.cluster.local {"user":{"kind":"ServiceAccount"}}',
     ]) {
       expect(redact(text)).toBe(text);
     }
