@@ -4,6 +4,7 @@ import { createObjectIndex } from '../k8s/object-index.js';
 import type { BundleFacts } from '../k8s/types.js';
 import type { Coverage } from '../report/model.js';
 import { compareText } from '../util/compare.js';
+import { scanReadNothing } from './nothing-read.js';
 import { scanBundle, type ScanOptions } from './scan-bundle.js';
 
 export interface TimeRange {
@@ -28,6 +29,8 @@ export interface InspectResult {
   coverage: Omit<Coverage, 'ruleFailures'>;
   /** Members whose purpose the tool does not know (read as plain logs when text). */
   notUnderstood: string[];
+  /** Nothing usable could be read (exit 2). */
+  readNothing: boolean;
 }
 
 const countBy = (keys: readonly string[]): Record<string, number> => {
@@ -68,5 +71,6 @@ export async function inspectBundle(path: string, options: Omit<ScanOptions, 'si
     perSource: ranges((file) => infoOf.get(file)?.component ?? null),
     coverage: scan.coverage,
     notUnderstood: scan.members.filter((m) => m.kind === 'unknown').map((m) => m.path),
+    readNothing: scanReadNothing(scan),
   };
 }

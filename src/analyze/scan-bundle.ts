@@ -48,9 +48,11 @@ const LOG_KINDS: ReadonlySet<MemberKind> = new Set<MemberKind>([
   'generation-errors',
   'unknown',
 ]);
-/** Read whole as text: small structured files. */
-const TEXT_KINDS: ReadonlySet<MemberKind> = new Set<MemberKind>(['metadata', 'node-config']);
 /** `nodes/<node>.zip`, its members, or an extracted `nodes/<node>/` folder. */
+/** metadata.yaml and node config files are small; a larger one is a data problem, not something to buffer. */
+const MAX_TEXT_MEMBER_BYTES = 16 * 1024 * 1024;
+/** The one node config file read: the node's installed Harvester release. */
+const HARVESTER_RELEASE = '/configs/etc/harvester-release.yaml';
 const NODE_ARCHIVE = /^nodes\/([^/!]+?)(?:\.zip)?(?:!\/|\/|$)/;
 
 /**
@@ -65,6 +67,7 @@ export async function scanBundle(path: string, options: ScanOptions): Promise<Sc
   const nodeReleases: Record<string, string> = {};
   const nodeArchives = new Set<string>();
   let metadata: BundleMetadata | null = null;
+  const textBound = Math.min(MAX_TEXT_MEMBER_BYTES, options.limits.maxTotalBytes);
   try {
     for await (const member of source.members((problem) => coverage.unreadable(problem.file, problem.reason))) {
       const { info } = member;
@@ -72,13 +75,11 @@ export async function scanBundle(path: string, options: ScanOptions): Promise<Sc
       const archive = NODE_ARCHIVE.exec(info.path);
       if (archive) nodeArchives.add(archive[1]);
       try {
-        if (TEXT_KINDS.has(info.kind)) {
-          const text = await readText(await member.open(), options.limits.maxTotalBytes);
-          if (info.kind === 'metadata') metadata = readMetadata(text);
-          else if (info.node && info.path.endsWith('/configs/etc/harvester-release.yaml')) {
-            const release = parseHarvesterRelease(text);
-            if (release.harvester) nodeReleases[info.node] = release.harvester;
-          }
+        if (info.kind === 'metadata') {
+          metadata = readMetadata(await readText(await member.open(), textBound));
+        } else if (info.kind === 'node-config' && info.node && info.path.endsWith(HARVESTER_RELEASE)) {
+          const release = parseHarvesterRelease(await readText(await member.open(), textBound));
+          if (release.harvester) nodeReleases[info.node] = release.harvester;
         } else if (info.kind === 'yaml-list' && options.objects !== false) {
           await scanYamlList(member, options, coverage, (object) => {
             objects.push(object);

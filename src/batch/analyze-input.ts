@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { analyzeBundle } from '../analyze/analyze-bundle.js';
 import { loadRules, type RuleSelection } from '../analyze/load-rules.js';
+import { reportReadNothing } from '../analyze/nothing-read.js';
 import type { ReadLimits } from '../bundle/types.js';
 import { redactReport, type RedactOptions } from '../redact/redact-report.js';
 import { renderReport, type ReportFormat } from '../report/index.js';
@@ -39,7 +40,7 @@ export async function analyzeInput(job: AnalyzeJob): Promise<BundleResult> {
     maxEvidence: job.maxEvidence,
     now: job.now,
   });
-  if (report.coverage.files === 0 && report.coverage.unreadable.length > 0) {
+  if (reportReadNothing(report)) {
     throw new Error(`nothing could be read: ${report.coverage.unreadable[0].reason}`);
   }
   let reportPath: string | null = null;

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { analyzeBundle } from '../analyze/analyze-bundle.js';
 import { loadRules } from '../analyze/load-rules.js';
+import { reportReadNothing } from '../analyze/nothing-read.js';
 import { renderReport, type ReportFormat } from '../report/index.js';
 import { severityRank, type Severity } from '../rules/types.js';
 import { DEFAULT_MAX_EVIDENCE } from '../rules/engine.js';
@@ -62,7 +63,7 @@ export function registerAnalyzeCommand(program: Command, io: CliIo, setExit: (co
       ruleDocsBase: options.ruleDocs,
     });
     await emit(text, options.output, io);
-    if (report.coverage.files === 0 && report.coverage.unreadable.length > 0) {
+    if (reportReadNothing(report)) {
       io.stderr(`harvester-postmortem: nothing in ${bundle} could be read (see Coverage)\n`);
       setExit(EXIT_TOOL_ERROR);
       return;

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { scanReadNothing } from '../analyze/nothing-read.js';
 import { scanBundle } from '../analyze/scan-bundle.js';
 import { SortedSpool } from '../analyze/sorted-spool.js';
 import { eventRecord, matchesFilter, type EventFilter } from '../analyze/event-record.js';
@@ -58,7 +59,7 @@ export function registerEventsCommand(program: Command, io: CliIo, setExit: (cod
     for await (const line of spool.drain()) await write(`${line}\n`);
     await write(null);
     for (const problem of scan.coverage.unreadable) io.stderr(`not read: ${problem.file}: ${problem.reason}\n`);
-    setExit(scan.coverage.files === 0 && scan.coverage.unreadable.length > 0 ? EXIT_TOOL_ERROR : EXIT_OK);
+    setExit(scanReadNothing(scan) ? EXIT_TOOL_ERROR : EXIT_OK);
   });
 }
 

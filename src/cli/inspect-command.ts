@@ -21,7 +21,7 @@ export function registerInspectCommand(program: Command, io: CliIo, setExit: (co
     const result = await inspectBundle(bundle, { zone: options.tz, limits: limitsFrom(options) });
     const text = options.format === 'json' ? `${JSON.stringify(jsonView(result), null, 2)}\n` : renderInspect(result);
     await emit(text, options.output, io);
-    setExit(result.coverage.files === 0 && result.coverage.unreadable.length > 0 ? EXIT_TOOL_ERROR : EXIT_OK);
+    setExit(result.readNothing ? EXIT_TOOL_ERROR : EXIT_OK);
   });
 }
 

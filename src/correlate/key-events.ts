@@ -12,6 +12,7 @@ import {
   type Sighting,
 } from './key-event-patterns.js';
 import type { KeyEvent } from './types.js';
+import { maskSecrets } from '../rules/mask-secrets.js';
 
 export interface KeyEventCollector {
   /** Substrings one of which every line `event` cares about contains; `event` only needs those lines. */
@@ -38,7 +39,7 @@ const evidenceOf = (e: LogEvent, time: number): EvidenceRef => ({
   file: e.file,
   line: e.line,
   time,
-  text: e.raw.length > MAX_EVIDENCE_TEXT ? `${e.raw.slice(0, MAX_EVIDENCE_TEXT - 1)}…` : e.raw,
+  text: maskSecrets(e.raw.length > MAX_EVIDENCE_TEXT ? `${e.raw.slice(0, MAX_EVIDENCE_TEXT - 1)}…` : e.raw),
 });
 
 function toKeyEvent(g: Group): KeyEvent {

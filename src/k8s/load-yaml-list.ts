@@ -130,7 +130,12 @@ export function loadYamlList(text: string, file: string): { objects: K8sObject[]
 }
 
 function toObject(value: unknown, file: string, line: number, pathNamespace: string | null): K8sObject | string {
-  const raw = withoutNulls(value);
+  let raw: unknown;
+  try {
+    raw = withoutNulls(value);
+  } catch (error) {
+    return `item dropped: ${(error as Error).message}`;
+  }
   if (raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) return 'item is not an object';
   const item = raw as Record<string, any>;
   const kind = typeof item.kind === 'string' ? item.kind : null;
@@ -150,13 +155,16 @@ const isEmpty = (v: unknown): boolean => v === null || v === 'null' || v === '';
  * removed recursively (keys from maps, elements from lists). Label and annotation keys are kept with an empty value,
  * because there the key itself is the information (`node-role.kubernetes.io/worker: ""`).
  */
-function withoutNulls(value: unknown, keyedMap = false): unknown {
+function withoutNulls(value: unknown, keyedMap = false, seen = new Set<object>()): unknown {
   if (isEmpty(value)) return undefined;
-  if (Array.isArray(value)) return value.map((v) => withoutNulls(v)).filter((v) => v !== undefined);
   if (typeof value !== 'object') return value;
+  // js-yaml shares the node of an alias; expanding a nest of them would exhaust memory (support-bundle-kit never writes any)
+  if (seen.has(value as object)) throw new Error('YAML aliases are not supported');
+  seen.add(value as object);
+  if (Array.isArray(value)) return value.map((v) => withoutNulls(v, false, seen)).filter((v) => v !== undefined);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    const cleaned = keyedMap && isEmpty(v) ? '' : withoutNulls(v, KEYED_MAPS.has(k));
+    const cleaned = keyedMap && isEmpty(v) ? '' : withoutNulls(v, KEYED_MAPS.has(k), seen);
     if (cleaned === undefined) continue;
     // A `__proto__` key must stay data, never become the prototype.
     if (k === '__proto__') Object.defineProperty(out, k, { value: cleaned, writable: true, enumerable: true, configurable: true });

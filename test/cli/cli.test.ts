@@ -38,6 +38,28 @@ describe('usage errors exit 2 with a clear message and no stack trace', () => {
   });
 });
 
+describe('exit 2 only when nothing usable could be read', () => {
+  it('a binary file: the report says why, exit 2', async () => {
+    const binary = join(dir, 'firmware.bin');
+    writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3, 0, 0, 0]));
+    const run = await runCli([binary, '--format', 'json']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/nothing in .*firmware\.bin could be read/);
+    expect(JSON.parse(run.stdout).coverage.unreadable[0].reason).toMatch(/binary/);
+  });
+
+  it('a bundle whose only readable part is metadata.yaml is an analysis, exit 0', async () => {
+    const root = join(dir, 'meta-only', 'supportbundle_x');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(root, 'yamls/cluster/v1'), { recursive: true });
+    writeFileSync(join(root, 'metadata.yaml'), 'bundlename: b\nbundlecreatedat: "2025-06-14T12:31:05Z"\n');
+    writeFileSync(join(root, 'yamls/cluster/v1/nodes.yaml'), 'apiVersion: v1\nitems:\n- {broken: [\nkind: List\n');
+    const run = await runCli([join(dir, 'meta-only'), '--format', 'json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).coverage.unreadable.length).toBeGreaterThan(0);
+  });
+});
+
 describe('analysis of a small extracted bundle', () => {
   it('finds the Prometheus OOM kill and exits by --fail-on', async () => {
     const json = await runCli([bundle, '--format', 'json', '--now', '2026-01-01T00:00:00Z']);

@@ -169,6 +169,15 @@ describe('loadYamlList', () => {
     expect(problems[0]).toMatch(/^line 7: item dropped, it does not parse: /);
   });
 
+  it('drops an item built from YAML aliases instead of expanding them (an alias bomb)', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    const text = ['apiVersion: v1', 'items:', '- apiVersion: v1', '  kind: ConfigMap', '  metadata:', '    name: bomb', ...levels.map((l) => `  ${l}`), '- apiVersion: v1', '  kind: ConfigMap', '  metadata:', '    name: fine', 'kind: List', ''].join('\n');
+    const { objects, problems } = loadYamlList(text, 'yamls/namespaced/default/v1/configmaps.yaml');
+    expect(objects.map((o) => o.name)).toEqual(['fine']);
+    expect(problems).toEqual(['line 3: item dropped: YAML aliases are not supported']);
+  });
+
   it('never throws on a file that is not YAML', () => {
     for (const text of ['\u0000\u0001PK\u0003\u0004 [ {{ : :\n\t- ]', 'just a line of text\nand another', '', '42']) {
       const result = loadYamlList(text, 'yamls/cluster/v1/nodes.yaml');
