@@ -18,7 +18,8 @@ export const DEFAULT_MAX_PER_KIND_AND_NODE = 10;
 /** Kinds never folded: there are few of them and each one matters. */
 const NEVER_FOLDED = new Set(['incident', 'upgrade-phase']);
 
-const compareEntries = (a: TimelineEntry, b: TimelineEntry): number =>
+/** The timeline's total order: time, node, kind, summary, then provenance. */
+export const compareTimelineEntries = (a: TimelineEntry, b: TimelineEntry): number =>
   a.time - b.time ||
   compareText(a.node, b.node) ||
   compareText(a.kind, b.kind) ||
@@ -146,7 +147,7 @@ export function buildTimeline(
 ): TimelineEntry[] {
   const skews = opts.skews ?? [];
   const byOrder = (list: (TimelineEntry | null)[]): TimelineEntry[] =>
-    list.filter((e): e is TimelineEntry => e !== null).sort(compareEntries);
+    list.filter((e): e is TimelineEntry => e !== null).sort(compareTimelineEntries);
   // Precedence among copies of one happening: the key event, then the story, then findings and incidents.
   const candidates = [
     ...byOrder(keyEvents.map((e) => entry(fromKeyEvent(e), skews))),
@@ -156,5 +157,5 @@ export function buildTimeline(
   ];
   const seen = new Set<string>();
   const unique = candidates.filter((e) => !seen.has(identity(e)) && seen.add(identity(e)));
-  return fold(unique.sort(compareEntries), opts.maxPerKindAndNode ?? DEFAULT_MAX_PER_KIND_AND_NODE).sort(compareEntries);
+  return fold(unique.sort(compareTimelineEntries), opts.maxPerKindAndNode ?? DEFAULT_MAX_PER_KIND_AND_NODE).sort(compareTimelineEntries);
 }

@@ -1,7 +1,7 @@
 import { SEVERITIES, severityRank } from '../rules/types.js';
 import type { Finding, Severity } from '../rules/types.js';
 import type { Incident } from '../correlate/types.js';
-import type { PostmortemReport, TimelineEntry } from './model.js';
+import type { PostmortemReport } from './model.js';
 import { compareText, compareTime } from '../util/compare.js';
 import { clockTime, toIso } from '../util/time.js';
 
@@ -22,14 +22,7 @@ export const compareIncidents = (a: Incident, b: Incident): number =>
   compareTime(a.start, b.start) ||
   compareText(a.id, b.id);
 
-export const compareTimelineEntries = (a: TimelineEntry, b: TimelineEntry): number =>
-  a.time - b.time ||
-  compareText(a.node, b.node) ||
-  compareText(a.kind, b.kind) ||
-  compareText(a.summary, b.summary) ||
-  compareText(a.findingId, b.findingId) ||
-  compareText(a.file, b.file) ||
-  compareTime(a.line, b.line);
+export { compareTimelineEntries } from '../correlate/timeline.js';
 
 export const sortedBy = <T>(items: readonly T[], compare: (a: T, b: T) => number): T[] => [...items].sort(compare);
 

@@ -10,7 +10,6 @@ import {
   durationText,
   isoText,
   percentText,
-  severityCountsText,
   timeStyleFor,
   versionsText,
 } from './format.js';
@@ -18,7 +17,7 @@ import type { TimeStyle } from './format.js';
 import { esc, htmlProse } from './html-text.js';
 import { REPORT_SCHEMA_VERSION } from './render-json.js';
 import { svgTimeline } from './svg-timeline.js';
-import { buildReportView, PHASE_COLUMNS } from './view.js';
+import { buildReportView, PHASE_COLUMNS, summaryRows } from './view.js';
 import type { FindingView, IncidentView, ReportView } from './view.js';
 
 export interface HtmlOptions {
@@ -106,34 +105,7 @@ const table = (head: readonly string[], rows: readonly string[][], cls = ''): st
 const td = (html: string, cls = ''): string => `<td${cls === '' ? '' : ` class="${cls}"`}>${html}</td>`;
 
 const summary = (ctx: Context): string => {
-  const { report, view } = ctx;
-  const b = report.bundle;
-  const u = report.upgrade;
-  const confirmed = report.incidents.filter((i) => i.verdict === 'confirmed').length;
-  const rows: [string, string][] = [
-    ['Cluster', b.clusterId === null ? 'unknown' : code(b.clusterId)],
-    ['Bundle', `${code(b.name ?? b.path)}, created ${isoText(b.createdAt)}`],
-    ['Harvester', esc(b.harvesterVersion ?? 'unknown')],
-    ['Kubernetes', esc(b.kubernetesVersion ?? 'unknown')],
-    ['Nodes', b.nodes.length === 0 ? 'unknown' : `${b.nodes.length}: ${[...b.nodes].sort(compareText).map(code).join(', ')}`],
-  ];
-  if (u === null) rows.push(['Upgrade', 'none in this bundle']);
-  else {
-    rows.push(
-      ['Upgrade', `${code(u.name)} ${esc(versionsText(report))}, state ${u.state === null ? 'unknown' : code(u.state)}`],
-      ['Window', esc(view.upgradeWindow ?? 'unknown')],
-    );
-    const by = u.startedBy;
-    if (by.versionObject !== null || by.upgradeCheckerDisabled !== null) {
-      const checker =
-        by.upgradeCheckerDisabled === null ? '' : `, upgrade checker ${by.upgradeCheckerDisabled ? 'disabled' : 'enabled'}`;
-      rows.push(['Started from', `Version ${by.versionObject === null ? 'unknown' : code(by.versionObject)}${checker}`]);
-    }
-  }
-  rows.push(['Findings', esc(severityCountsText(report.findings))]);
-  if (report.mode === 'postmortem' || report.incidents.length > 0) {
-    rows.push(['Incidents', `${report.incidents.length} (${confirmed} confirmed, ${report.incidents.length - confirmed} inconclusive)`]);
-  }
+  const rows = summaryRows(ctx.report, ctx.view, { code, text: esc });
   return [
     '<h2 id="summary">Summary</h2>',
     '<table class="summary"><tbody>',

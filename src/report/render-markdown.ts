@@ -10,14 +10,13 @@ import {
   durationText,
   isoText,
   percentText,
-  severityCountsText,
   timeStyleFor,
   versionsText,
 } from './format.js';
 import type { TimeStyle } from './format.js';
 import { htmlText, mdCode, mdFence, mdProse, mdTable, mdText } from './markdown-text.js';
 import { mermaidGantt } from './mermaid-gantt.js';
-import { buildReportView, PHASE_COLUMNS } from './view.js';
+import { buildReportView, PHASE_COLUMNS, summaryRows } from './view.js';
 import type { FindingView, IncidentView, ReportView } from './view.js';
 
 export interface MarkdownOptions {
@@ -105,38 +104,12 @@ const trimNotice = (ctx: Context): string[] => {
   ];
 };
 
-const summary = (ctx: Context): string[] => {
-  const { report, view } = ctx;
-  const b = report.bundle;
-  const u = report.upgrade;
-  const incidents = report.incidents;
-  const confirmed = incidents.filter((i) => i.verdict === 'confirmed').length;
-  const rows: [string, string][] = [
-    ['Cluster', b.clusterId === null ? 'unknown' : mdCode(b.clusterId)],
-    ['Bundle', `${b.name === null ? mdCode(b.path) : mdCode(b.name)}, created ${isoText(b.createdAt)}`],
-    ['Harvester', mdText(b.harvesterVersion ?? 'unknown')],
-    ['Kubernetes', mdText(b.kubernetesVersion ?? 'unknown')],
-    ['Nodes', b.nodes.length === 0 ? 'unknown' : `${b.nodes.length}: ${[...b.nodes].sort(compareText).map(mdCode).join(', ')}`],
-  ];
-  if (u === null) rows.push(['Upgrade', 'none in this bundle']);
-  else {
-    rows.push(
-      ['Upgrade', `${mdCode(u.name)} ${mdText(versionsText(report))}, state ${u.state === null ? 'unknown' : mdCode(u.state)}`],
-      ['Window', mdText(view.upgradeWindow ?? 'unknown')],
-    );
-    const by = u.startedBy;
-    if (by.versionObject !== null || by.upgradeCheckerDisabled !== null) {
-      const checker =
-        by.upgradeCheckerDisabled === null ? '' : `, upgrade checker ${by.upgradeCheckerDisabled ? 'disabled' : 'enabled'}`;
-      rows.push(['Started from', `Version ${by.versionObject === null ? 'unknown' : mdCode(by.versionObject)}${checker}`]);
-    }
-  }
-  rows.push(['Findings', mdText(severityCountsText(report.findings))]);
-  if (report.mode === 'postmortem' || incidents.length > 0) {
-    rows.push(['Incidents', `${incidents.length} (${confirmed} confirmed, ${incidents.length - confirmed} inconclusive)`]);
-  }
-  return ['## Summary', '', ...mdTable(['', ''], rows), ''];
-};
+const summary = (ctx: Context): string[] => [
+  '## Summary',
+  '',
+  ...mdTable(['', ''], summaryRows(ctx.report, ctx.view, { code: mdCode, text: mdText })),
+  '',
+];
 
 const readiness = (ctx: Context): string[] => {
   const { readiness: r } = ctx.view;

@@ -1,3 +1,4 @@
+import { nodeStamps } from '../correlate/node-stamps.js';
 import { clockTime } from '../util/time.js';
 import type { Severity } from '../rules/types.js';
 import type { UpgradeNodeStory, UpgradeStory } from '../correlate/types.js';
@@ -223,17 +224,7 @@ const upgradeMarks = (scale: Scale, top: number, u: UpgradeStory): string[] => {
   ];
 };
 
-const timesOf = (n: UpgradeNodeStory): number[] =>
-  [
-    n.imagesPreloadedAt,
-    n.preDrainStartedAt,
-    n.preDrainFinishedAt,
-    n.rke2UpgradedAt,
-    n.postDrainStartedAt,
-    n.postDrainFinishedAt,
-    n.rebootedAt,
-    n.succeededAt,
-  ].flatMap((s) => (s === null ? [] : [s.time]));
+const timesOf = (n: UpgradeNodeStory): number[] => nodeStamps(n).flatMap((s) => (s === null ? [] : [s.time]));
 
 /** The swim-lane SVG, or null when nothing in the report has a time. */
 export const svgTimeline = (report: PostmortemReport, view: ReportView): SvgTimeline | null => {

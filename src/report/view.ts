@@ -9,7 +9,9 @@ import {
   compareTimelineEntries,
   durationText,
   isoText,
+  severityCountsText,
   sortedBy,
+  versionsText,
 } from './format.js';
 
 /** What the Markdown, HTML and terminal renderers share: sorted, numbered, resolved once. */
@@ -140,4 +142,43 @@ export const buildReportView = (report: PostmortemReport): ReportView => {
     readiness: readinessOf(findings),
     upgradeWindow: windowOf(report),
   };
+};
+
+/** How a renderer marks up a cell: code spans and escaped text. */
+export interface CellFormat {
+  code(text: string): string;
+  text(text: string): string;
+}
+
+/** The summary table of the Markdown and HTML reports, as label/value rows in the renderer's markup. */
+export const summaryRows = (report: PostmortemReport, view: ReportView, f: CellFormat): [string, string][] => {
+  const b = report.bundle;
+  const u = report.upgrade;
+  const incidents = report.incidents;
+  const confirmed = incidents.filter((i) => i.verdict === 'confirmed').length;
+  const rows: [string, string][] = [
+    ['Cluster', b.clusterId === null ? 'unknown' : f.code(b.clusterId)],
+    ['Bundle', `${f.code(b.name ?? b.path)}, created ${isoText(b.createdAt)}`],
+    ['Harvester', f.text(b.harvesterVersion ?? 'unknown')],
+    ['Kubernetes', f.text(b.kubernetesVersion ?? 'unknown')],
+    ['Nodes', b.nodes.length === 0 ? 'unknown' : `${b.nodes.length}: ${[...b.nodes].sort(compareText).map(f.code).join(', ')}`],
+  ];
+  if (u === null) rows.push(['Upgrade', 'none in this bundle']);
+  else {
+    rows.push(
+      ['Upgrade', `${f.code(u.name)} ${f.text(versionsText(report))}, state ${u.state === null ? 'unknown' : f.code(u.state)}`],
+      ['Window', f.text(view.upgradeWindow ?? 'unknown')],
+    );
+    const by = u.startedBy;
+    if (by.versionObject !== null || by.upgradeCheckerDisabled !== null) {
+      const checker =
+        by.upgradeCheckerDisabled === null ? '' : `, upgrade checker ${by.upgradeCheckerDisabled ? 'disabled' : 'enabled'}`;
+      rows.push(['Started from', `Version ${by.versionObject === null ? 'unknown' : f.code(by.versionObject)}${checker}`]);
+    }
+  }
+  rows.push(['Findings', f.text(severityCountsText(report.findings))]);
+  if (report.mode === 'postmortem' || incidents.length > 0) {
+    rows.push(['Incidents', `${incidents.length} (${confirmed} confirmed, ${incidents.length - confirmed} inconclusive)`]);
+  }
+  return rows;
 };

@@ -1,3 +1,4 @@
+import { nodeStamps } from '../../correlate/node-stamps.js';
 import { spokenDuration, toIso } from '../../util/time.js';
 import type { Stamp, UpgradeNodeStory, UpgradeStory } from '../../correlate/types.js';
 import type { EvidenceRef, RuleModule } from '../types.js';
@@ -102,16 +103,7 @@ const phaseEntry = (story: UpgradeStory, state: string): Stamp | null => {
 const lastNodeProgress = (story: UpgradeStory): number | null => {
   let latest: number | null = null;
   for (const n of story.nodes)
-    for (const s of [
-      n.imagesPreloadedAt,
-      n.preDrainStartedAt,
-      n.preDrainFinishedAt,
-      n.rke2UpgradedAt,
-      n.postDrainStartedAt,
-      n.postDrainFinishedAt,
-      n.rebootedAt,
-      n.succeededAt,
-    ])
+    for (const s of nodeStamps(n))
       if (s && (latest === null || s.time > latest)) latest = s.time;
   return latest;
 };
