@@ -35,6 +35,11 @@ export function collectionGaps(scan: ScanResult, facts: BundleFacts, upgrade: Up
       }
     }
   }
+  const seen = new Set<string>();
+  for (const path of scan.members.map((m) => m.path)) {
+    if (seen.has(path)) gaps.push(`${path} appears more than once in the archive: both copies were read, and citations of it are ambiguous`);
+    seen.add(path);
+  }
   if (scan.kind === 'support-bundle' && !scan.members.some((m) => m.kind === 'yaml-list')) {
     gaps.push('no yamls/: Kubernetes objects (Upgrade, Jobs, Nodes, VMs) are missing, verdicts rest on logs alone');
   }

@@ -139,6 +139,9 @@ describe('zip bundles broken at every layer', () => {
     const zip = await zipBuffer([...(await bundleEntries()), { name: `${ROOT}/${PATHS.harvester}`, data: second }]);
     const analysis = await analyse(write(zip));
     expectRead(analysis, { ...INTACT_LINES, [PATHS.harvester]: 3 });
+    expect(analysis.report.coverage.gaps).toContain(
+      `${PATHS.harvester} appears more than once in the archive: both copies were read, and citations of it are ambiguous`,
+    );
   });
 
   it('zero-byte members and a 24 MB member: read to the end, nothing reported', async () => {
