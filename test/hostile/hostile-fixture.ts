@@ -188,6 +188,7 @@ export interface JsonReport {
     files: number;
     lines: number;
     unreadable: { file: string; reason: string }[];
+    gaps: string[];
     limitsHit: { limit: string; count: number; example: string }[];
     ruleFailures: { ruleId: string; error: string }[];
   };
