@@ -1,4 +1,4 @@
-import type { ReadLimits } from '../bundle/types.js';
+import type { MemberInfo, ReadLimits } from '../bundle/types.js';
 import { createKeyEventCollector } from '../correlate/key-events.js';
 import { buildUpgradeStory, upgradeKeyEvents } from '../correlate/upgrade-story.js';
 import { estimateClockSkew, matchSkewPairs } from '../correlate/clock-skew.js';
@@ -11,7 +11,6 @@ import { collectObjectTimes, objectTimeKeyEvent } from '../k8s/object-times.js';
 import type { BundleFacts, ObjectIndex } from '../k8s/types.js';
 import type { PostmortemReport } from '../report/model.js';
 import { createEngine } from '../rules/engine.js';
-import { compileLiterals } from '../rules/prefilter.js';
 import type { RuleModule } from '../rules/types.js';
 import { compareText, compareTime } from '../util/compare.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -45,11 +44,12 @@ export async function analyzeBundle(path: string, options: AnalyzeOptions): Prom
   let upgrade: UpgradeStory | null = null;
   let keyEvents: KeyEvent[] = [];
   const unreadable: { file: string; reason: string }[] = [];
-  const members: import('../bundle/types.js').MemberInfo[] = [];
+  const members: MemberInfo[] = [];
   const notYet = (what: string): never => {
     throw new Error(`${what} is only available in end()`);
   };
 
+  const collector = createKeyEventCollector();
   const engine = createEngine(options.rules, {
     facts: () => facts ?? notYet('facts'),
     objects: () => index ?? notYet('objects'),
@@ -58,18 +58,13 @@ export async function analyzeBundle(path: string, options: AnalyzeOptions): Prom
     unreadable: () => unreadable,
     members: () => members,
     maxEvidence: options.maxEvidence,
-  });
-  const collector = createKeyEventCollector();
-  const keyLiterals = compileLiterals([collector.literals]);
+  }, [collector]);
 
   const scan = await scanBundle(path, {
     zone: options.zone,
     limits: options.limits,
     sink: {
-      event(event, member) {
-        engine.event(event, member);
-        if (keyLiterals.test(event.raw)) collector.event(event, member);
-      },
+      event: (event, member) => engine.event(event, member),
       object: (object) => engine.object(object),
     },
   });

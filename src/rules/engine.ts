@@ -35,10 +35,14 @@ export interface EngineResult {
   failures: RuleFailure[];
 }
 
+/** A consumer of log lines that is not a rule (the key-event collector), matched by the same automaton as the rules. */
+export interface LineTap {
+  literals: readonly string[];
+  event(event: LogEvent, member: MemberInfo): void;
+}
+
 export interface Engine {
-  /** Whether any rule wants a line with this text; lets the caller skip parsing the others. */
-  wants(raw: string): boolean;
-  /** Dispatches a log line to the rules one of whose literals occurs in `event.raw`. */
+  /** Dispatches a log line to the rules (and taps) one of whose literals occurs in `event.raw`: one scan per line. */
   event(event: LogEvent, member: MemberInfo): void;
   object(object: K8sObject): void;
   /** Runs the rules' `end` handlers once and returns the merged findings in a total order. */
@@ -55,7 +59,7 @@ interface RuleSlot {
   failed: boolean;
 }
 
-export function createEngine(rules: readonly RuleModule[], env: EngineEnv): Engine {
+export function createEngine(rules: readonly RuleModule[], env: EngineEnv, taps: readonly LineTap[] = []): Engine {
   const maxEvidence = env.maxEvidence ?? DEFAULT_MAX_EVIDENCE;
   const failures: RuleFailure[] = [];
   const findings = new FindingAccumulator(maxEvidence);
@@ -77,13 +81,17 @@ export function createEngine(rules: readonly RuleModule[], env: EngineEnv): Engi
     }
   }
 
-  const matcher = compileLiterals(slots.map((slot) => (slot.handlers.event ? slot.rule.literals : [])));
+  // rule slots first, then the taps: an index past the slots is a tap
+  const matcher = compileLiterals([...slots.map((slot) => (slot.handlers.event ? slot.rule.literals : [])), ...taps.map((tap) => tap.literals)]);
   const objectSlots = slots.filter((slot) => slot.handlers.object);
 
   return {
-    wants: (raw) => matcher.test(raw),
     event(event, member) {
       for (const index of matcher.match(event.raw)) {
+        if (index >= slots.length) {
+          taps[index - slots.length].event(event, member);
+          continue;
+        }
         const slot = slots[index];
         if (slot.failed) continue;
         try {

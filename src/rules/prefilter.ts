@@ -2,17 +2,12 @@ import type { RuleModule } from './types.js';
 
 /**
  * Which literal sets occur in a line: one Aho-Corasick automaton over the UTF-8 bytes of every literal, so a line is
- * scanned once whatever the number of rules, overlapping literals included. Built over bytes so that the same automaton
- * serves decoded strings and raw Buffer chunks (non-ASCII characters are stepped through as their UTF-8 bytes).
+ * scanned once whatever the number of rules, overlapping literals included. Built over UTF-8 bytes (non-ASCII characters
+ * are stepped through as their bytes), so it could also scan raw Buffer chunks before decoding.
  */
 export interface LiteralMatcher {
   /** Ascending indices of the sets one of whose literals occurs in `text` (do not modify: it may be shared). */
   match(text: string): readonly number[];
-  /** Whether any literal occurs in `text` (stops at the first hit). */
-  test(text: string): boolean;
-  /** `match` over UTF-8 bytes `[start, end)`, e.g. a line inside a read buffer, without decoding it. */
-  matchBytes(bytes: Uint8Array, start?: number, end?: number): readonly number[];
-  testBytes(bytes: Uint8Array, start?: number, end?: number): boolean;
 }
 
 const NONE: readonly number[] = Object.freeze([]);
@@ -127,44 +122,6 @@ export function compileLiterals(sets: readonly (readonly string[])[]): LiteralMa
         }
       }
       return finish(found);
-    },
-    test(text) {
-      if (outByRow.size === 0) return false;
-      let row = start;
-      for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        if (code < 0x80) {
-          row = table[row + byteClass[code]];
-          if (row >= firstOutputRow) return true;
-          continue;
-        }
-        const { bytes, width } = utf8At(text, i);
-        i += width - 1;
-        for (const byte of bytes) {
-          row = table[row + byteClass[byte]];
-          if (row >= firstOutputRow) return true;
-        }
-      }
-      return false;
-    },
-    matchBytes(bytes, from = 0, to = bytes.length) {
-      if (outByRow.size === 0) return NONE;
-      let found: number[] | null = null;
-      let row = start;
-      for (let i = from; i < to; i++) {
-        row = table[row + byteClass[bytes[i]]];
-        if (row >= firstOutputRow) found = collect(row, found);
-      }
-      return finish(found);
-    },
-    testBytes(bytes, from = 0, to = bytes.length) {
-      if (outByRow.size === 0) return false;
-      let row = start;
-      for (let i = from; i < to; i++) {
-        row = table[row + byteClass[bytes[i]]];
-        if (row >= firstOutputRow) return true;
-      }
-      return false;
     },
   };
 }

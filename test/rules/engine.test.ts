@@ -153,8 +153,21 @@ describe('createEngine: dispatch and isolation', () => {
     engine.event(event('nothing to see', 3, T0), MEMBER);
     engine.end();
     expect(seen).toEqual({ paused: [1], either: [1, 2], none: [] });
-    expect(engine.wants('status: Shutoff')).toBe(true);
-    expect(engine.wants('nothing to see')).toBe(false);
+  });
+
+  it('feeds taps from the same literal scan as the rules', () => {
+    const tapped: number[] = [];
+    const ruled: number[] = [];
+    const engine = createEngine(
+      [rule('paused', ['Paused'], () => ({ event: (e) => void ruled.push(e.line) }))],
+      env(),
+      [{ literals: ['Shutoff'], event: (e) => void tapped.push(e.line) }],
+    );
+    engine.event(event(PAUSED, 1, T0), MEMBER);
+    engine.event(event('{"msg":"kubevirt domain status: Shutoff(5):Crashed(3)"}', 2, T0), MEMBER);
+    engine.event(event('nothing to see', 3, T0), MEMBER);
+    expect(ruled).toEqual([1]);
+    expect(tapped).toEqual([2]);
   });
 
   it('disables a rule that throws, reports where, and lets the others go on', () => {

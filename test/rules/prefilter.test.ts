@@ -21,7 +21,7 @@ describe('compileLiterals', () => {
     const line =
       '{"component":"virt-handler","kind":"Domain","level":"info","msg":"Domain is in state Paused reason IOError","pos":"vm.go:3396"}';
     expect(matcher.match(line)).toEqual([0, 2, 3]);
-    expect(matcher.test(line)).toBe(true);
+    expect(matcher.match(line).length).toBeGreaterThan(0);
     expect(matcher.match('Paused')).toEqual([2]);
     expect(matcher.match('Pausedx')).toEqual([2, 4]);
     expect(matcher.match('reason IOError then Wait for Rancher to be upgraded...')).toEqual([3, 5]);
@@ -29,7 +29,7 @@ describe('compileLiterals', () => {
 
   it('finds nothing in unrelated lines', () => {
     expect(matcher.match('Wait for Rancher dependencies helm releases...')).toEqual([]);
-    expect(matcher.test('level=info msg="Shutting down /v1, Kind=Node workers"')).toBe(false);
+    expect(matcher.match('level=info msg="Shutting down /v1, Kind=Node workers"')).toEqual([]);
     expect(matcher.match('')).toEqual([]);
   });
 
@@ -45,15 +45,9 @@ describe('compileLiterals', () => {
     }
   });
 
-  it('matches non-ASCII literals in strings and in UTF-8 bytes alike', () => {
+  it('matches non-ASCII literals', () => {
     const unicode = compileLiterals([['größe'], ['😀 ok'], ['plain']]);
-    const text = 'Die größe ist 😀 ok, plain';
-    expect(unicode.match(text)).toEqual([0, 1, 2]);
-    const bytes = Buffer.from(`prefix\n${text}\nsuffix`, 'utf8');
-    const start = bytes.indexOf(10) + 1;
-    const end = bytes.lastIndexOf(10);
-    expect(unicode.matchBytes(bytes, start, end)).toEqual([0, 1, 2]);
-    expect(unicode.testBytes(bytes, 0, start)).toBe(false);
+    expect(unicode.match('Die größe ist 😀 ok, plain')).toEqual([0, 1, 2]);
     expect(unicode.match('grösse')).toEqual([]);
   });
 
