@@ -4,37 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli-helpers.js';
 import { writeMiniBundle } from './mini-bundle.js';
-
-/** The rule and fixture of the README's "Writing your own rules" section, verbatim, through the real CLI. */
-const README_RULE = `title: Longhorn engine status timeout
-id: longhorn-engine-info-timeout           # kebab-case, unique, not a built-in id
-status: experimental                        # stable | test | experimental | deprecated | unsupported
-description: longhorn-manager cannot read an engine's status; its volume may be stuck.
-level: medium                               # informational | low | medium | high | critical
-logsource:
-  component: longhorn-manager               # one or a list
-detection:
-  timeout:
-    message|contains: 'cannot get volume info: Timeout executing'
-  engine:
-    message|re: 'failed to update status for engine (?<volume>pvc-[0-9a-f-]+)-e-'
-  condition: timeout and engine
-subject: '{{volume}}'
-message: 'longhorn-manager timed out reading the status of the engine of {{volume}}'
-remediation: Check the instance-manager on the engine's node and the volume's replicas.
-falsepositives:
-  - A single timeout while a node reboots.
-references:
-  - https://github.com/harvester/harvester/issues/2053
-tags: [longhorn]
-`;
-
-const README_FIXTURE = `# member: logs/longhorn-system/longhorn-manager-vsv92/longhorn-manager.log
-# expect: longhorn-engine-info-timeout
-2022-03-21T08:57:05.533058193Z E0321 08:57:05.532889       1 engine_controller.go:706] failed to update status for engine pvc-325c5123-eab0-4d14-899e-e9afdfcd8363-e-951e1c53: cannot get volume info: Timeout executing: ...
-# ok: longhorn-engine-info-timeout
-2022-03-21T08:57:06.000000000Z time="2022-03-21T08:57:06Z" level=info msg="Node instance-manager-... is marked unschedulable but removing harvester-node-1 PDB is blocked: ..."
-`;
+import { README_FIXTURE, README_RULE } from '../readme-example.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hp-user-rule-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

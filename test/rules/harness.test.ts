@@ -7,6 +7,7 @@ import { loadRuleFiles } from '../../src/rules/sigma/load-rule-files.js';
 import { runRuleTests } from '../../src/rules/testing/run-rule-tests.js';
 import type { RuleModule } from '../../src/rules/types.js';
 import { meta } from './engine-helpers.js';
+import { README_FIXTURE, README_RULE } from '../readme-example.js';
 
 const RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'rule-harness-'));
@@ -121,40 +122,10 @@ detection:\n  stop:\n    message|startswith: 'Stopping Rancher Kubernetes Engine
 });
 
 describe('a user rule written from the README alone', () => {
-  // The README's "Writing your own rules" example, verbatim, and the fixture it describes.
-  const RULE = `title: Longhorn engine status timeout
-id: longhorn-engine-info-timeout
-status: experimental
-description: longhorn-manager cannot read an engine's status; its volume may be stuck.
-level: medium
-logsource:
-  component: longhorn-manager
-detection:
-  timeout:
-    message|contains: 'cannot get volume info: Timeout executing'
-  engine:
-    message|re: 'failed to update status for engine (?<volume>pvc-[0-9a-f-]+)-e-'
-  condition: timeout and engine
-subject: '{{volume}}'
-message: 'longhorn-manager timed out reading the status of the engine of {{volume}}'
-remediation: Check the instance-manager on the engine's node and the volume's replicas.
-falsepositives:
-  - A single timeout while a node reboots.
-references:
-  - https://github.com/harvester/harvester/issues/2053
-tags: [longhorn]
-`;
-  const FIXTURE = `# member: logs/longhorn-system/longhorn-manager-vsv92/longhorn-manager.log
-# expect: longhorn-engine-info-timeout
-2022-03-21T08:57:05.533058193Z E0321 08:57:05.532889       1 engine_controller.go:706] failed to update status for engine pvc-325c5123-eab0-4d14-899e-e9afdfcd8363-e-951e1c53: cannot get volume info: Timeout executing: /var/lib/longhorn/engine-binaries/longhornio-longhorn-engine-v1.2.4-rc1/longhorn [--url 10.52.0.112:10000 info], output , stderr, , error <nil>
-# ok: longhorn-engine-info-timeout
-2022-03-21T08:57:06.000000000Z time="2022-03-21T08:57:06Z" level=info msg="Node instance-manager-d80e13f520e7b952f4b7593fc1883e2a is marked unschedulable but removing harvester-node-1 PDB is blocked: some volumes are still attached InstanceEngines count 1 pvc-9ae0e9a5-a630-4f0c-98cc-b14893c74f9e-e-0" func="controller.(*InstanceManagerController).syncInstanceManagerPDB" file="instance_manager_controller.go:823" controller=longhorn-instance-manager node=harvester-node-1
-`;
-
   it('loads, passes its fixture and reports the volume as subject', () => {
     const dir = join(scratch, 'user-rules');
-    write('user-rules/longhorn.yaml', RULE);
-    write('user-rules/fixtures/longhorn-engine-info-timeout.log', FIXTURE);
+    write('user-rules/longhorn.yaml', README_RULE);
+    write('user-rules/fixtures/longhorn-engine-info-timeout.log', README_FIXTURE);
     const { rules, errors } = loadRuleFiles([dir]);
     expect(errors).toEqual([]);
     expect(rules[0].literals).toEqual(['cannot get volume info: Timeout executing']);
