@@ -16,6 +16,7 @@ import {
   nodeJobItem,
   prepareJobItem,
   upgradeItem,
+  E51_ITEMS,
 } from '../k8s/upgrade-objects.js';
 
 const iso = (s: Stamp | null): string | null => (s ? new Date(s.time).toISOString() : null);
@@ -190,46 +191,7 @@ describe('buildUpgradeStory', () => {
   });
 
   it('reads the E51 Upgrade as collected and adds upgradeState changes from the controller log', () => {
-    const e51 = `apiVersion: v1
-items:
-- apiVersion: harvesterhci.io/v1beta1
-  kind: Upgrade
-  metadata:
-    creationTimestamp: "2022-10-26T07:05:45Z"
-    finalizers:
-    - wrangler.cattle.io/harvester-upgrade-controller
-    generateName: hvst-upgrade-
-    generation: 14
-    labels:
-      harvesterhci.io/latestUpgrade: "true"
-      harvesterhci.io/upgradeState: UpgradingSystemServices
-    name: hvst-upgrade-fnlkm
-    namespace: harvester-system
-    resourceVersion: "32750759"
-    uid: b96a9405-07b0-4705-b3fc-004155958201
-  spec:
-    image: ""
-    version: v1.1.0
-  status:
-    conditions:
-    - status: Unknown
-      type: Completed
-    - lastUpdateTime: "2022-10-26T07:11:43Z"
-      status: "True"
-      type: ImageReady
-    - lastUpdateTime: "2022-10-26T07:15:30Z"
-      status: "True"
-      type: RepoReady
-    - lastUpdateTime: "2022-10-26T07:15:50Z"
-      status: "True"
-      type: NodesPrepared
-    - status: Unknown
-      type: SystemServicesUpgraded
-kind: List
-metadata:
-  continue: "null"
-  resourceVersion: "32750760"
-`;
+    const e51 = `${E51_ITEMS}kind: List\nmetadata:\n  continue: "null"\n  resourceVersion: "32750760"\n`;
     const index = indexOf({ [UPGRADES_FILE]: e51 });
     const controllerLog = 'logs/harvester-system/harvester-57b46685b9-djn5x/apiserver.log';
     const state = (upgrade: string, at: string, s: string) => ({

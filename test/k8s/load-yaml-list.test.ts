@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadYamlList } from '../../src/k8s/load-yaml-list.js';
+import { E51_ITEMS } from './upgrade-objects.js';
 
 // bundle-layout.md §6.4, verbatim (support-bundle-kit pkg/simulator/objects/blockdevices_test.go excerpt).
 const BLOCK_DEVICES = `apiVersion: v1
@@ -26,43 +27,6 @@ metadata:
   resourceVersion: "15380285"
 `;
 
-// real-log-samples.md E51, verbatim (`kubectl get upgrades -n harvester-system -o yaml`, cut before `kind: List`).
-const E51_ITEMS = `apiVersion: v1
-items:
-- apiVersion: harvesterhci.io/v1beta1
-  kind: Upgrade
-  metadata:
-    creationTimestamp: "2022-10-26T07:05:45Z"
-    finalizers:
-    - wrangler.cattle.io/harvester-upgrade-controller
-    generateName: hvst-upgrade-
-    generation: 14
-    labels:
-      harvesterhci.io/latestUpgrade: "true"
-      harvesterhci.io/upgradeState: UpgradingSystemServices
-    name: hvst-upgrade-fnlkm
-    namespace: harvester-system
-    resourceVersion: "32750759"
-    uid: b96a9405-07b0-4705-b3fc-004155958201
-  spec:
-    image: ""
-    version: v1.1.0
-  status:
-    conditions:
-    - status: Unknown
-      type: Completed
-    - lastUpdateTime: "2022-10-26T07:11:43Z"
-      status: "True"
-      type: ImageReady
-    - lastUpdateTime: "2022-10-26T07:15:30Z"
-      status: "True"
-      type: RepoReady
-    - lastUpdateTime: "2022-10-26T07:15:50Z"
-      status: "True"
-      type: NodesPrepared
-    - status: Unknown
-      type: SystemServicesUpgraded
-`;
 
 // Shape of support-bundle-kit's loadbalancers_test.go fixture: `name: "null"` inside a list, `"True"` strings.
 const LOAD_BALANCERS = `apiVersion: v1

@@ -157,3 +157,41 @@ export function keyEvent(kind: KeyEventKind, node: string, iso: string, summary:
   line += 1;
   return { time, node, kind, summary, evidence: { file, line, time, text: summary } };
 }
+
+// real-log-samples.md E51, verbatim (`kubectl get upgrades -n harvester-system -o yaml`, cut before `kind: List`).
+export const E51_ITEMS = `apiVersion: v1
+items:
+- apiVersion: harvesterhci.io/v1beta1
+  kind: Upgrade
+  metadata:
+    creationTimestamp: "2022-10-26T07:05:45Z"
+    finalizers:
+    - wrangler.cattle.io/harvester-upgrade-controller
+    generateName: hvst-upgrade-
+    generation: 14
+    labels:
+      harvesterhci.io/latestUpgrade: "true"
+      harvesterhci.io/upgradeState: UpgradingSystemServices
+    name: hvst-upgrade-fnlkm
+    namespace: harvester-system
+    resourceVersion: "32750759"
+    uid: b96a9405-07b0-4705-b3fc-004155958201
+  spec:
+    image: ""
+    version: v1.1.0
+  status:
+    conditions:
+    - status: Unknown
+      type: Completed
+    - lastUpdateTime: "2022-10-26T07:11:43Z"
+      status: "True"
+      type: ImageReady
+    - lastUpdateTime: "2022-10-26T07:15:30Z"
+      status: "True"
+      type: RepoReady
+    - lastUpdateTime: "2022-10-26T07:15:50Z"
+      status: "True"
+      type: NodesPrepared
+    - status: Unknown
+      type: SystemServicesUpgraded
+`;
