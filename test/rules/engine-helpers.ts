@@ -1,25 +1,16 @@
 import type { MemberInfo } from '../../src/bundle/types.js';
 import type { LogEvent } from '../../src/formats/types.js';
-import type { BundleFacts, ObjectIndex } from '../../src/k8s/types.js';
+import type { ObjectIndex } from '../../src/k8s/types.js';
 import type { EngineEnv } from '../../src/rules/engine.js';
 import type { RuleModule, RuleMeta } from '../../src/rules/types.js';
+import { EMPTY_FACTS } from '../../src/rules/testing/feed-lines.js';
 
-export const FACTS: BundleFacts = {
-  name: null,
-  clusterId: null,
-  createdAt: null,
-  kubernetesVersion: null,
-  harvesterVersion: null,
-  issueDescription: null,
-  nodes: [],
-  nodeReleases: {},
-};
 
 const EMPTY_INDEX: ObjectIndex = { all: () => [], byKind: () => [], get: () => undefined };
 
 export function env(overrides: Partial<EngineEnv> = {}): EngineEnv {
   return {
-    facts: () => FACTS,
+    facts: () => EMPTY_FACTS,
     objects: () => EMPTY_INDEX,
     upgrade: () => null,
     keyEvents: () => [],
