@@ -2,9 +2,8 @@ import { spokenDuration, toIso } from '../../util/time.js';
 import type { K8sObject } from '../../k8s/types.js';
 import type { EvidenceRef, RuleModule } from '../types.js';
 import { compareEvidence } from './support/evidence.js';
-import { createOomCollector, isQemu, KERNEL_OOM_LITERALS } from './support/kernel-oom.js';
-import { createKubeletPodCollector, KUBELET_POD_LITERALS } from './support/kubelet-pods.js';
-import { attributeKill, containerOoms, eventOomKills, mergeKills } from './support/oom-records.js';
+import { isQemu } from './support/kernel-oom.js';
+import { containerOoms, createOomLogSources, OOM_LOG_LITERALS } from './support/oom-records.js';
 import { containerMemoryLimit, containerStatuses, isLauncherPod } from './support/pods.js';
 import { inUpgradeWindow, upgradeWindow, type UpgradeWindow } from './support/upgrade-window.js';
 
@@ -67,15 +66,11 @@ export const containerOomKilled: RuleModule = {
       'Jun 14 04:47:03.512087 harvester-01 kernel: Memory cgroup out of memory: Killed process 90412 (stress) total-vm:1052132kB, anon-rss:1047552kB, file-rss:4kB, shmem-rss:0kB',
     ],
   },
-  literals: [...KERNEL_OOM_LITERALS, ...KUBELET_POD_LITERALS],
+  literals: OOM_LOG_LITERALS,
   create(context) {
-    const oom = createOomCollector();
-    const kubelet = createKubeletPodCollector();
+    const logs = createOomLogSources();
     return {
-      event(e, member) {
-        oom.event(e, member);
-        kubelet.event(e, member);
-      },
+      event: logs.event,
       end() {
         const objects = context.objects();
         const window = upgradeWindow(context.upgrade());
@@ -100,9 +95,8 @@ export const containerOomKilled: RuleModule = {
           addTime(c, record.finishedAt);
           c.evidence.push(record.evidence);
         }
-        for (const kill of mergeKills(oom.kills(), eventOomKills(objects))) {
+        for (const { kill, target } of logs.kills(objects, ooms)) {
           if (ownedElsewhere(null, null, kill.comm)) continue;
-          const target = attributeKill(objects, kill, ooms, kubelet);
           if (target && ownedElsewhere(target.pod, target.container ?? 'compute', null)) continue; // a virt-launcher's only OOM victim is qemu
           const c = target
             ? caseFor(`${target.namespace}/${target.pod}`, target.object, target.container, kill.comm, kill.node)

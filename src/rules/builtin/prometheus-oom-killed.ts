@@ -2,9 +2,7 @@ import type { K8sObject } from '../../k8s/types.js';
 import type { EvidenceRef, RuleModule } from '../types.js';
 import { toIso } from '../../util/time.js';
 import { compareEvidence } from './support/evidence.js';
-import { createOomCollector, KERNEL_OOM_LITERALS } from './support/kernel-oom.js';
-import { createKubeletPodCollector, KUBELET_POD_LITERALS } from './support/kubelet-pods.js';
-import { attributeKill, containerOoms, eventOomKills, mergeKills } from './support/oom-records.js';
+import { containerOoms, createOomLogSources, OOM_LOG_LITERALS } from './support/oom-records.js';
 import { containerMemoryLimit, containerStatuses, podNode } from './support/pods.js';
 import { inUpgradeWindow, upgradeWindow } from './support/upgrade-window.js';
 
@@ -64,15 +62,11 @@ export const prometheusOomKilled: RuleModule = {
       'Pod cattle-monitoring-system/prometheus-rancher-monitoring-prometheus-0 container prometheus: lastState.terminated.reason OOMKilled, exitCode 137, restartCount 6',
     ],
   },
-  literals: [...KERNEL_OOM_LITERALS, ...KUBELET_POD_LITERALS],
+  literals: OOM_LOG_LITERALS,
   create(context) {
-    const oom = createOomCollector();
-    const kubelet = createKubeletPodCollector();
+    const logs = createOomLogSources();
     return {
-      event(e, member) {
-        oom.event(e, member);
-        kubelet.event(e, member);
-      },
+      event: logs.event,
       end() {
         const objects = context.objects();
         const window = upgradeWindow(context.upgrade());
@@ -86,9 +80,9 @@ export const prometheusOomKilled: RuleModule = {
         };
         const prometheusPods = objects.byKind('Pod').filter(isPrometheusPod);
 
-        for (const kill of mergeKills(oom.kills(), eventOomKills(objects))) {
+        for (const { kill, target } of logs.kills(objects, ooms)) {
           if (kill.comm !== PROMETHEUS) continue;
-          const attributed = attributeKill(objects, kill, ooms, kubelet)?.object ?? undefined;
+          const attributed = target?.object ?? undefined;
           const onNode = prometheusPods.filter((p) => podNode(p) === kill.node);
           const pod = attributed ?? (onNode.length === 1 ? onNode[0] : prometheusPods.length === 1 ? prometheusPods[0] : null);
           const c = caseFor(pod, kill.node);

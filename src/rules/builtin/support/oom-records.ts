@@ -3,8 +3,10 @@ import type { EvidenceRef } from '../../types.js';
 import { clusterEvents, describeEvent } from './event-objects.js';
 import { objectEvidence } from './evidence.js';
 import { parseK8sTime } from '../../../k8s/k8s-time.js';
-import type { OomKill } from './kernel-oom.js';
-import type { KubeletPodRef } from './kubelet-pods.js';
+import type { MemberInfo } from '../../../bundle/types.js';
+import type { LogEvent } from '../../../formats/types.js';
+import { createOomCollector, KERNEL_OOM_LITERALS, type OomKill } from './kernel-oom.js';
+import { createKubeletPodCollector, KUBELET_POD_LITERALS, type KubeletPodRef } from './kubelet-pods.js';
 import { containerStatuses, podNode, podsByUid } from './pods.js';
 
 /** A container whose last (or current) termination was `OOMKilled`, read from its pod's status. */
@@ -141,3 +143,20 @@ export const attributeKill = (
     .filter((p) => podNode(p) === kill.node && containerStatuses(p).some((s) => s.name === kill.comm));
   return running.length === 1 ? targetOf(running[0], kill.comm) : null;
 };
+
+/** The log lines an OOM rule reads: kernel OOM kills and kubelet's references to pods and containers. */
+export const OOM_LOG_LITERALS = [...KERNEL_OOM_LITERALS, ...KUBELET_POD_LITERALS];
+
+/** What an OOM rule gathers while the archive streams, and at the end every kill with the pod it hit (when known). */
+export function createOomLogSources() {
+  const oom = createOomCollector();
+  const kubelet = createKubeletPodCollector();
+  return {
+    event(e: LogEvent, member: MemberInfo): void {
+      oom.event(e, member);
+      kubelet.event(e, member);
+    },
+    kills: (objects: ObjectIndex, ooms: ContainerOom[]): { kill: OomKill; target: KillTarget | null }[] =>
+      mergeKills(oom.kills(), eventOomKills(objects)).map((kill) => ({ kill, target: attributeKill(objects, kill, ooms, kubelet) })),
+  };
+}
