@@ -11,6 +11,7 @@ import { collectObjectTimes, objectTimeKeyEvent } from '../k8s/object-times.js';
 import type { BundleFacts, ObjectIndex } from '../k8s/types.js';
 import type { PostmortemReport } from '../report/model.js';
 import { createEngine } from '../rules/engine.js';
+import { compileLiteralFinder } from '../rules/literal-finder.js';
 import type { RuleModule } from '../rules/types.js';
 import { compareText, compareTime } from '../util/compare.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -65,8 +66,10 @@ export async function analyzeBundle(path: string, options: AnalyzeOptions): Prom
     limits: options.limits,
     sink: {
       event: (event, member) => engine.event(event, member),
+      fileStart: (event, member) => engine.fileStart(event, member),
       object: (object) => engine.object(object),
     },
+    candidates: compileLiteralFinder(engine.literals),
   });
   members.push(...scan.members);
   unreadable.push(...scan.coverage.unreadable);

@@ -1,4 +1,5 @@
 import type { MemberInfo } from '../bundle/types.js';
+import { hasOwnTime } from '../formats/parse-line.js';
 import type { LogEvent } from '../formats/types.js';
 import type { Coverage, CoverageFile } from '../report/model.js';
 import { compareText } from '../util/compare.js';
@@ -11,17 +12,23 @@ export class FileCoverage {
     info: MemberInfo,
     private readonly byFormat: Map<string, number>,
   ) {
-    this.entry = { file: info.path, kind: info.kind, lines: 0, linesWithTime: 0, firstTime: null, lastTime: null };
+    this.entry = { file: info.path, kind: info.kind, lines: 0, linesParsed: 0, linesWithTime: 0, firstTime: null, lastTime: null };
   }
 
+  /** A parsed line. */
   count(event: LogEvent): void {
     const entry = this.entry;
-    entry.lines++;
+    entry.linesParsed++;
     this.byFormat.set(event.format, (this.byFormat.get(event.format) ?? 0) + 1);
-    if (event.time === null || event.timeSource === 'inherited' || event.timeSource === 'none') return;
+    if (!hasOwnTime(event)) return;
     entry.linesWithTime++;
-    if (entry.firstTime === null || event.time < entry.firstTime) entry.firstTime = event.time;
-    if (entry.lastTime === null || event.time > entry.lastTime) entry.lastTime = event.time;
+    if (entry.firstTime === null || event.time! < entry.firstTime) entry.firstTime = event.time;
+    if (entry.lastTime === null || event.time! > entry.lastTime) entry.lastTime = event.time;
+  }
+
+  /** The lines of the file, parsed or not. */
+  lines(count: number): void {
+    this.entry.lines = count;
   }
 }
 
@@ -56,6 +63,7 @@ export class CoverageCounter {
     return {
       files: files.length,
       lines: files.reduce((sum, f) => sum + f.lines, 0),
+      linesParsed: files.reduce((sum, f) => sum + f.linesParsed, 0),
       linesWithTime: files.reduce((sum, f) => sum + f.linesWithTime, 0),
       byFormat: Object.fromEntries([...this.byFormat].sort(([a], [b]) => compareText(a, b))),
       unreadable: [...this.problems].sort((a, b) => compareText(a.file, b.file) || compareText(a.reason, b.reason)),

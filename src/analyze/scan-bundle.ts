@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import { openInput } from '../bundle/open-input.js';
 import { detectInputKind } from '../bundle/detect-input-kind.js';
-import { readLines } from '../bundle/line-reader.js';
+import { readLines, type ByteFinder } from '../bundle/line-reader.js';
 import type { BundleMember, InputKind, MemberInfo, MemberKind, Packing, ReadLimits } from '../bundle/types.js';
-import { createLineParser } from '../formats/parse-line.js';
+import { createLineParser, hasOwnTime } from '../formats/parse-line.js';
 import type { LogEvent } from '../formats/types.js';
 import { createYamlListReader } from '../k8s/load-yaml-list.js';
 import { parseHarvesterRelease, readMetadata, type BundleMetadata } from '../k8s/bundle-facts.js';
@@ -14,6 +14,8 @@ import { CoverageCounter } from './coverage-counter.js';
 /** Receives what the scan reads, as it reads it. */
 export interface ScanSink {
   event?(event: LogEvent, member: MemberInfo): void;
+  /** The first line of a log file with a time of its own (also passed to `event`). */
+  fileStart?(event: LogEvent, member: MemberInfo): void;
   object?(object: K8sObject): void;
 }
 
@@ -23,6 +25,11 @@ export interface ScanOptions {
   sink: ScanSink;
   /** Read yamls/ into objects (default true); `events` needs log lines only. */
   objects?: boolean;
+  /**
+   * Parse only the lines in which the finder finds something (plus each file's first lines and the lines around chunk
+   * boundaries); the others are counted, never decoded. Default: every line.
+   */
+  candidates?: ByteFinder;
 }
 
 export interface ScanResult {
@@ -53,6 +60,8 @@ const LOG_KINDS: ReadonlySet<MemberKind> = new Set<MemberKind>([
 const MAX_TEXT_MEMBER_BYTES = 16 * 1024 * 1024;
 /** The one node config file read: the node's installed Harvester release. */
 const HARVESTER_RELEASE = '/configs/etc/harvester-release.yaml';
+/** Lines parsed at the start of every log whatever their text: the file's format and where its record begins. */
+const HEAD_LINES = 64;
 const NODE_ARCHIVE = /^nodes\/([^/!]+?)(?:\.zip)?(?:!\/|\/|$)/;
 
 /**
@@ -111,18 +120,26 @@ export async function scanBundle(path: string, options: ScanOptions): Promise<Sc
 
 async function scanLog(member: BundleMember, anchorMs: number | null, options: ScanOptions, coverage: CoverageCounter): Promise<void> {
   const { info } = member;
+  const { sink } = options;
   const parser = createLineParser(info, { anchorMs, zone: options.zone });
   const file = coverage.file(info);
-  const reader = readLines(await member.open(), { maxLineBytes: options.limits.maxLineBytes });
+  const select = options.candidates ? { finder: options.candidates, headLines: HEAD_LINES } : undefined;
+  const reader = readLines(await member.open(), { maxLineBytes: options.limits.maxLineBytes, select });
+  let started = false;
   for await (const chunk of reader) {
-    let lineNo = chunk.firstLine;
-    for (const raw of chunk.lines) {
-      const event = parser.parse(raw, lineNo++);
+    const { lines, numbers } = chunk;
+    for (let i = 0; i < lines.length; i++) {
+      const event = parser.parse(lines[i], numbers[i], chunk.skippedBefore(i));
       file.count(event);
-      options.sink.event?.(event, info);
+      if (!started && hasOwnTime(event)) {
+        started = true;
+        sink.fileStart?.(event, info);
+      }
+      sink.event?.(event, info);
     }
   }
   const { stats } = reader;
+  file.lines(stats.lines);
   if (stats.binary) coverage.unreadable(info.path, 'binary content, not a text log');
   if (stats.cutLines > 0) coverage.limitHit('max-line-bytes', stats.cutLines, info.path);
 }
@@ -132,8 +149,7 @@ async function scanYamlList(member: BundleMember, options: ScanOptions, coverage
   const reader = createYamlListReader(member.info.path, onObject);
   const lines = readLines(await member.open(), { maxLineBytes: options.limits.maxLineBytes });
   for await (const chunk of lines) {
-    let lineNo = chunk.firstLine;
-    for (const raw of chunk.lines) reader.line(raw, lineNo++);
+    for (let i = 0; i < chunk.lines.length; i++) reader.line(chunk.lines[i], chunk.numbers[i]);
   }
   for (const problem of reader.end()) coverage.unreadable(member.info.path, problem);
   if (lines.stats.binary) coverage.unreadable(member.info.path, 'binary content, not YAML');

@@ -1,14 +1,35 @@
 import type { Readable } from 'node:stream';
 
-/** The lines completed by one chunk of input. */
+/** The lines one chunk of input yields. */
 export interface LineChunk {
   /** Decoded lines without their line break (a trailing `\r` removed), possibly cut at maxLineBytes. */
   lines: string[];
-  /** 1-based line number of lines[0] in the member. */
-  firstLine: number;
+  /** 1-based line number of each of `lines` in the member. */
+  numbers: number[];
+  /**
+   * The lines a selection skipped between lines[i - 1] and lines[i], nearest first (decoded like `lines`): where a
+   * line without a time of its own finds the time it inherits. Empty when nothing was skipped.
+   */
+  skippedBefore(i: number): Iterable<string>;
+}
+
+/** Finds candidate lines in raw bytes (see rules/literal-finder). */
+export interface ByteFinder {
+  find(bytes: Uint8Array, from: number, to: number): number;
+}
+
+/**
+ * Which lines to decode: the first `headLines` of the member, each line in which `finder` finds something, and at
+ * every chunk boundary the line it splits and the last complete line before it (so the times lines inherit stay exact
+ * across chunks, and the member's last line is always read). Without a selection every line is yielded.
+ */
+export interface LineSelection {
+  finder: ByteFinder;
+  headLines: number;
 }
 
 export interface LineStats {
+  /** Lines in the member, yielded or not. */
   lines: number;
   /** Lines longer than maxLineBytes, kept cut to their first maxLineBytes. */
   cutLines: number;
@@ -28,6 +49,7 @@ export const BINARY_SNIFF_BYTES = 8192;
 export const BINARY_CONTENT = 'binary content';
 const LF = 10;
 const CR = 13;
+const NOTHING_SKIPPED: readonly string[] = Object.freeze([]);
 
 /** Where to cut a line of bytes [start, end) to at most `max` bytes without splitting a UTF-8 sequence. */
 function cutEnd(buf: Buffer, start: number, max: number): number {
@@ -38,52 +60,148 @@ function cutEnd(buf: Buffer, start: number, max: number): number {
 
 const hasUtf8Bom = (buf: Buffer): boolean => buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
 
+/** The end of a line's content: its newline at `nl`, less a CR before it. */
+const contentEnd = (buf: Buffer, start: number, nl: number): number => (nl > start && buf[nl - 1] === CR ? nl - 1 : nl);
+
+/** Start of the line that ends with the newline at `nl` (lines before `floor` do not count). */
+function lineStartBefore(buf: Buffer, nl: number, floor: number): number {
+  if (nl <= floor) return floor;
+  return Math.max(buf.lastIndexOf(LF, nl - 1) + 1, floor);
+}
+
 /**
  * Splits a byte stream into lines on `\n` only (a lone `\r` stays in the line), scanning Buffers natively and
- * decoding each kept line as UTF-8 (invalid bytes become U+FFFD). A partial line is carried across chunks but never
+ * decoding each yielded line as UTF-8 (invalid bytes become U+FFFD). A partial line is carried across chunks but never
  * beyond maxLineBytes: a longer line is cut there and the rest skipped up to its newline, so one endless line cannot
- * break the memory bound. Breaking out of the iteration destroys the stream.
+ * break the memory bound. With a selection, lines nobody asked for are counted but never decoded. Breaking out of the
+ * iteration destroys the stream.
  */
-export function readLines(stream: Readable, opts: { maxLineBytes: number }): LineReader {
+export function readLines(stream: Readable, opts: { maxLineBytes: number; select?: LineSelection }): LineReader {
   const max = Math.max(1, opts.maxLineBytes);
+  const select = opts.select ?? null;
+  let headLeft = select?.headLines ?? 0;
   const stats: LineStats = { lines: 0, cutLines: 0, bytes: 0, binary: false };
   let carry: Buffer[] = [];
   let carryBytes = 0;
   let skippingCutLine = false;
 
-  const emitCut = (lines: string[], buf: Buffer, start: number): void => {
-    lines.push(buf.toString('utf8', start, cutEnd(buf, start, max)));
-    stats.cutLines++;
+  /** What one chunk yields; `floors[i]`/`starts[i]` bound the lines skipped before lines[i] inside `buf`. */
+  class Output implements LineChunk {
+    lines: string[] = [];
+    numbers: number[] = [];
+    private readonly starts: number[] = [];
+    private readonly floors: number[] = [];
+
+    constructor(private readonly buf: Buffer) {}
+
+    push(text: string, start = 0, floor = 0): void {
+      this.lines.push(text);
+      this.numbers.push(stats.lines);
+      this.starts.push(start);
+      this.floors.push(floor);
+    }
+
+    skippedBefore(i: number): Iterable<string> {
+      const { buf } = this;
+      const floor = this.floors[i];
+      let start = this.starts[i];
+      if (start <= floor) return NOTHING_SKIPPED;
+      return {
+        *[Symbol.iterator]() {
+          while (start > floor) {
+            const nl = start - 1;
+            start = lineStartBefore(buf, nl, floor);
+            yield decode(buf, start, nl);
+          }
+        },
+      };
+    }
+  }
+
+  const decode = (buf: Buffer, start: number, nl: number): string => {
+    const end = contentEnd(buf, start, nl);
+    return end - start > max ? buf.toString('utf8', start, cutEnd(buf, start, max)) : buf.toString('utf8', start, end);
   };
 
-  /** Ends the carried partial line with buf[start, end) (its newline excluded). */
-  const finishCarried = (lines: string[], buf: Buffer, start: number, end: number): void => {
+  /** Counts the line [start, nl) (nl its newline). */
+  const countLine = (buf: Buffer, start: number, nl: number): void => {
+    stats.lines++;
+    if (contentEnd(buf, start, nl) - start > max) stats.cutLines++;
+  };
+
+  /** Counts the whole lines in [from, to), `to` being a line start. */
+  const countLines = (buf: Buffer, from: number, to: number): void => {
+    for (let start = from; start < to; ) {
+      const nl = buf.indexOf(LF, start);
+      countLine(buf, start, nl);
+      start = nl + 1;
+    }
+  };
+
+  /** Ends the carried partial line with buf[start, end) (its newline excluded) and yields it. */
+  const finishCarried = (out: Output, buf: Buffer, start: number, end: number): void => {
     const joined = Buffer.concat([...carry, buf.subarray(start, end)]);
     carry = [];
     carryBytes = 0;
+    stats.lines++;
     const length = joined.length > 0 && joined[joined.length - 1] === CR ? joined.length - 1 : joined.length;
-    if (length > max) emitCut(lines, joined, 0);
-    else lines.push(joined.toString('utf8', 0, length));
+    if (length > max) {
+      stats.cutLines++;
+      out.push(joined.toString('utf8', 0, cutEnd(joined, 0, max)));
+    } else out.push(joined.toString('utf8', 0, length));
+    if (headLeft > 0) headLeft--;
+  };
+
+  /** Every line of [from, lastNl] (complete lines, lastNl the last newline). */
+  const everyLine = (out: Output, buf: Buffer, from: number, lastNl: number): void => {
+    for (let start = from; start <= lastNl; ) {
+      const nl = buf.indexOf(LF, start);
+      countLine(buf, start, nl);
+      out.push(decode(buf, start, nl));
+      start = nl + 1;
+    }
+  };
+
+  /** The selected lines of [from, lastNl]: the member's head, candidate lines, the chunk's last line. */
+  const selectedLines = (out: Output, buf: Buffer, from: number, lastNl: number, finder: ByteFinder): void => {
+    let pos = from;
+    let floor = from;
+    const take = (start: number, nl: number): void => {
+      countLines(buf, pos, start);
+      countLine(buf, start, nl);
+      out.push(decode(buf, start, nl), start, floor);
+      pos = floor = nl + 1;
+    };
+    for (; headLeft > 0 && pos <= lastNl; headLeft--) take(pos, buf.indexOf(LF, pos));
+    while (pos <= lastNl) {
+      const hit = finder.find(buf, pos, lastNl);
+      if (hit < 0) break;
+      take(Math.max(buf.lastIndexOf(LF, hit) + 1, pos), buf.indexOf(LF, hit));
+    }
+    if (pos <= lastNl) take(lineStartBefore(buf, lastNl, pos), lastNl);
   };
 
   const split = (buf: Buffer, atEnd: boolean): LineChunk | null => {
-    const firstLine = stats.lines + 1;
-    const lines: string[] = [];
+    const out = new Output(buf);
     let start = 0;
-    for (let nl = buf.indexOf(LF); nl !== -1; nl = buf.indexOf(LF, start)) {
+    const firstNl = buf.indexOf(LF);
+    if (firstNl !== -1 && (skippingCutLine || carryBytes > 0)) {
       if (skippingCutLine) skippingCutLine = false;
-      else if (carryBytes > 0) finishCarried(lines, buf, start, nl);
-      else {
-        const end = nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
-        if (end - start > max) emitCut(lines, buf, start);
-        else lines.push(buf.toString('utf8', start, end));
-      }
-      start = nl + 1;
+      else finishCarried(out, buf, 0, firstNl);
+      start = firstNl + 1;
+    }
+    const lastNl = firstNl === -1 ? -1 : buf.lastIndexOf(LF);
+    if (lastNl >= start) {
+      if (select) selectedLines(out, buf, start, lastNl, select.finder);
+      else everyLine(out, buf, start, lastNl);
+      start = lastNl + 1;
     }
     if (start < buf.length && !skippingCutLine) {
       if (carryBytes + buf.length - start > max) {
         const joined = carryBytes > 0 ? Buffer.concat([...carry, buf.subarray(start)]) : buf.subarray(start);
-        emitCut(lines, joined, 0);
+        stats.lines++;
+        stats.cutLines++;
+        out.push(joined.toString('utf8', 0, cutEnd(joined, 0, max)));
         carry = [];
         carryBytes = 0;
         skippingCutLine = true;
@@ -93,9 +211,8 @@ export function readLines(stream: Readable, opts: { maxLineBytes: number }): Lin
         carryBytes += buf.length - start;
       }
     }
-    if (atEnd && carryBytes > 0) finishCarried(lines, Buffer.alloc(0), 0, 0);
-    stats.lines += lines.length;
-    return lines.length > 0 ? { lines, firstLine } : null;
+    if (atEnd && carryBytes > 0) finishCarried(out, Buffer.alloc(0), 0, 0);
+    return out.lines.length > 0 ? out : null;
   };
 
   async function* iterate(): AsyncGenerator<LineChunk> {

@@ -8,7 +8,11 @@ import { createWallClock, type WallClock } from './year-anchor.js';
 
 /** Parses the lines of one member in order; keeps the last known time for lines without one. */
 export interface LineParser {
-  parse(raw: string, lineNo: number): LogEvent;
+  /**
+   * `skipped`: the lines before this one that were not parsed, nearest first; a line without a time of its own
+   * inherits the time of the nearest of them that has one (else of the last line parsed).
+   */
+  parse(raw: string, lineNo: number, skipped?: Iterable<string>): LogEvent;
 }
 
 type Layout = (text: string, clock: WallClock) => ParsedLine;
@@ -24,18 +28,12 @@ export function createLineParser(member: MemberInfo, time: TimeContext): LinePar
   const file = member.path;
   let lastTime: number | null = null;
   return {
-    parse(raw, lineNo) {
-      const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-      let parsed: ParsedLine;
-      try {
-        parsed = layout(text, clock);
-      } catch {
-        // A parser bug must cost one line's structure, not the analysis: data problems never throw.
-        parsed = plainLine(text);
-      }
+    parse(raw, lineNo, skipped) {
+      const parsed = parseSafely(layout, raw, clock);
       let { time: eventTime, timeSource } = parsed;
       if (eventTime !== null) lastTime = eventTime;
       else if (timeSource === 'inherited') {
+        if (skipped) lastTime = nearestTime(layout, skipped, clock) ?? lastTime;
         if (lastTime === null) timeSource = 'none';
         else eventTime = lastTime;
       }
@@ -52,6 +50,29 @@ export function createLineParser(member: MemberInfo, time: TimeContext): LinePar
       };
     },
   };
+}
+
+/** A time read from the line itself, not inherited from the lines before it. */
+export const hasOwnTime = (event: LogEvent): boolean =>
+  event.time !== null && event.timeSource !== 'inherited' && event.timeSource !== 'none';
+
+function parseSafely(layout: Layout, raw: string, clock: WallClock): ParsedLine {
+  const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+  try {
+    return layout(text, clock);
+  } catch {
+    // A parser bug must cost one line's structure, not the analysis: data problems never throw.
+    return plainLine(text);
+  }
+}
+
+/** The time of the first of `lines` that has one of its own. */
+function nearestTime(layout: Layout, lines: Iterable<string>, clock: WallClock): number | null {
+  for (const line of lines) {
+    const { time } = parseSafely(layout, line, clock);
+    if (time !== null) return time;
+  }
+  return null;
 }
 
 function layoutFor(member: MemberInfo): Layout {

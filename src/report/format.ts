@@ -98,3 +98,6 @@ export const versionsText = (report: PostmortemReport): string => {
   if (upgrade === null) return `Harvester ${report.bundle.harvesterVersion ?? 'version unknown'}`;
   return `${upgrade.fromVersion ?? 'unknown'} → ${upgrade.toVersion ?? 'unknown'}`;
 };
+
+/** Which lines an analysis parses, for the Coverage section. */
+export const PARSED_LINES = "each file's first lines and time span, every line a rule or key event could match";

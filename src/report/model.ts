@@ -7,7 +7,11 @@ export interface CoverageFile {
   file: string;
   kind: string;
   lines: number;
+  /** Lines decoded and parsed: all of them for `events` and `inspect`; a sample of them for an analysis. */
+  linesParsed: number;
+  /** Parsed lines with a time of their own. */
   linesWithTime: number;
+  /** Earliest and latest time among the parsed lines (an analysis parses each file's first and last lines). */
   firstTime: number | null;
   lastTime: number | null;
 }
@@ -15,8 +19,14 @@ export interface CoverageFile {
 export interface Coverage {
   files: number;
   lines: number;
+  /**
+   * An analysis decodes only the lines that matter: each file's first lines (its format and start), every line a
+   * rule or key event could match, the lines around chunk boundaries and the last line. Every line is still counted.
+   */
+  linesParsed: number;
+  /** Parsed lines with a time of their own. */
   linesWithTime: number;
-  /** Lines per format id (`cri/logrus`, `journald`, ...). */
+  /** Parsed lines per format id (`cri/logrus`, `journald`, ...). */
   byFormat: Record<string, number>;
   unreadable: { file: string; reason: string }[];
   /** What the bundle lacks for a verdict (missing node zip, journal starting late, generation errors, ...). */

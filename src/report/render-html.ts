@@ -9,6 +9,7 @@ import {
   DEFAULT_RULE_DOCS_BASE,
   durationText,
   isoText,
+  PARSED_LINES,
   percentText,
   timeStyleFor,
   versionsText,
@@ -302,7 +303,7 @@ const coverage = (ctx: Context): string => {
   return [
     '<h2 id="coverage">Coverage</h2>',
     '<ul class="coverage">',
-    `<li><strong>Files read:</strong> ${countText(c.files)} · <strong>lines:</strong> ${countText(c.lines)} · <strong>lines with a time:</strong> ${countText(c.linesWithTime)} (${percentText(c.linesWithTime, c.lines)})</li>`,
+    `<li><strong>Files read:</strong> ${countText(c.files)} · <strong>lines:</strong> ${countText(c.lines)} · <strong>parsed:</strong> ${countText(c.linesParsed)} (${esc(PARSED_LINES)}) · <strong>with a time:</strong> ${percentText(c.linesWithTime, c.linesParsed)} of those parsed</li>`,
     list('Unreadable members', [...c.unreadable].sort((a, b) => compareText(a.file, b.file)), (u) => `${code(u.file)} — ${esc(u.reason)}`),
     list('Gaps', c.gaps, (g) => esc(g)),
     list('Limits hit', [...c.limitsHit].sort((a, b) => compareText(a.limit, b.limit)), (l) => `${code(l.limit)} × ${countText(l.count)}, e.g. ${code(l.example)}`),
@@ -319,8 +320,8 @@ const coverage = (ctx: Context): string => {
     '</ul>',
     formats.length > 0
       ? table(
-          ['Format', 'Lines', 'Share'],
-          formats.map(([format, lines]) => [td(code(format)), td(countText(lines), 'num'), td(percentText(lines, c.lines), 'num')]),
+          ['Format', 'Parsed lines', 'Share'],
+          formats.map(([format, lines]) => [td(code(format)), td(countText(lines), 'num'), td(percentText(lines, c.linesParsed), 'num')]),
         )
       : '',
   ].join('\n');

@@ -106,6 +106,7 @@ const timelineJson = (t: TimelineEntry) => ({
 const coverageJson = (c: Coverage) => ({
   files: c.files,
   lines: c.lines,
+  linesParsed: c.linesParsed,
   linesWithTime: c.linesWithTime,
   byFormat: sortedRecord(c.byFormat),
   unreadable: sortedBy(c.unreadable, (a, b) => compareText(a.file, b.file) || compareText(a.reason, b.reason)).map(

@@ -9,6 +9,7 @@ import {
   DEFAULT_RULE_DOCS_BASE,
   durationText,
   isoText,
+  PARSED_LINES,
   percentText,
   timeStyleFor,
   versionsText,
@@ -352,7 +353,7 @@ const coverage = (ctx: Context): string[] => {
     '',
     '## Coverage',
     '',
-    `- **Files read:** ${countText(c.files)} · **lines:** ${countText(c.lines)} · **lines with a time:** ${countText(c.linesWithTime)} (${percentText(c.linesWithTime, c.lines)})`,
+    `- **Files read:** ${countText(c.files)} · **lines:** ${countText(c.lines)} · **parsed:** ${countText(c.linesParsed)} (${PARSED_LINES}) · **with a time:** ${percentText(c.linesWithTime, c.linesParsed)} of those parsed`,
     ...list(
       'Unreadable members',
       [...c.unreadable].sort((a, b) => compareText(a.file, b.file)),
@@ -378,8 +379,8 @@ const coverage = (ctx: Context): string[] => {
     ...(formats.length > 0
       ? [
           ...mdTable(
-            ['Format', 'Lines', 'Share'],
-            formats.map(([format, lines]) => [mdCode(format), countText(lines), percentText(lines, c.lines)]),
+            ['Format', 'Parsed lines', 'Share'],
+            formats.map(([format, lines]) => [mdCode(format), countText(lines), percentText(lines, c.linesParsed)]),
           ),
           '',
         ]

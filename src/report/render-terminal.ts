@@ -143,8 +143,7 @@ const coverageLine = (report: PostmortemReport): string => {
   const c = report.coverage;
   return [
     `Coverage  ${countText(c.files)} files`,
-    `${countText(c.lines)} lines`,
-    `${percentText(c.linesWithTime, c.lines)} with a time`,
+    `${countText(c.lines)} lines (${countText(c.linesParsed)} parsed, ${percentText(c.linesWithTime, c.linesParsed)} of them with a time)`,
     `${c.unreadable.length} unreadable`,
     `${c.gaps.length} gap(s)`,
     `${c.limitsHit.length} limit(s) hit`,

@@ -42,8 +42,12 @@ export interface LineTap {
 }
 
 export interface Engine {
+  /** Every literal of the rules (and taps) that take log lines: a line containing none of them reaches nobody. */
+  readonly literals: readonly string[];
   /** Dispatches a log line to the rules (and taps) one of whose literals occurs in `event.raw`: one scan per line. */
   event(event: LogEvent, member: MemberInfo): void;
+  /** The first line with a time of its own of a log file, for the rules with a `fileStart` handler. */
+  fileStart(event: LogEvent, member: MemberInfo): void;
   object(object: K8sObject): void;
   /** Runs the rules' `end` handlers once and returns the merged findings in a total order. */
   end(): EngineResult;
@@ -82,10 +86,13 @@ export function createEngine(rules: readonly RuleModule[], env: EngineEnv, taps:
   }
 
   // rule slots first, then the taps: an index past the slots is a tap
-  const matcher = compileLiterals([...slots.map((slot) => (slot.handlers.event ? slot.rule.literals : [])), ...taps.map((tap) => tap.literals)]);
+  const literalSets = [...slots.map((slot) => (slot.handlers.event ? slot.rule.literals : [])), ...taps.map((tap) => tap.literals)];
+  const matcher = compileLiterals(literalSets);
   const objectSlots = slots.filter((slot) => slot.handlers.object);
+  const fileStartSlots = slots.filter((slot) => slot.handlers.fileStart);
 
   return {
+    literals: [...new Set(literalSets.flat())].sort(compareText),
     event(event, member) {
       for (const index of matcher.match(event.raw)) {
         if (index >= slots.length) {
@@ -96,6 +103,16 @@ export function createEngine(rules: readonly RuleModule[], env: EngineEnv, taps:
         if (slot.failed) continue;
         try {
           slot.handlers.event!(event, member);
+        } catch (error) {
+          fail(slot, error, `${event.file}:${event.line}`);
+        }
+      }
+    },
+    fileStart(event, member) {
+      for (const slot of fileStartSlots) {
+        if (slot.failed) continue;
+        try {
+          slot.handlers.fileStart!(event, member);
         } catch (error) {
           fail(slot, error, `${event.file}:${event.line}`);
         }

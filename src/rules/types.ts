@@ -63,8 +63,10 @@ export interface RuleContext {
 }
 
 export interface RuleHandlers {
-  /** Each log line whose text contains one of the rule's `literals` (every line when it has none). */
+  /** Each log line whose text contains one of the rule's `literals` (none when it has none). */
   event?(event: LogEvent, member: MemberInfo): void;
+  /** The first line with a time of its own of each log file, whatever its text: when the file's record begins. */
+  fileStart?(event: LogEvent, member: MemberInfo): void;
   object?(object: K8sObject): void;
   end?(): void;
 }

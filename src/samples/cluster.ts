@@ -196,6 +196,11 @@ const SPECIAL_VMS: readonly { name: string; special: NonNullable<VmSpecial>; cpu
   { name: 'pbx-01', special: { kind: 'pinned', node: 'harvester-02' }, cpu: 2, mem: 4, disk: 40, image: 'image-rocky-9' },
 ];
 
+/** Past this, `--scale` grows log volume only: a busy three-node cluster runs a few hundred VMs, not thousands. */
+const MAX_FLEET_SCALE = 4;
+/** The multiplier of the VM fleet (and so of the objects) at a given `--scale`. */
+export const fleetScale = (scale: number): number => Math.min(scale, MAX_FLEET_SCALE);
+
 /**
  * The VM fleet. `scale` multiplies the regular families; `withSpecial` adds the five non-migratable VMs
  * (halted by the operator before the upgrade).

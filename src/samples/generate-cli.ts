@@ -16,7 +16,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('Write the deterministic sample Harvester support bundles')
     .requiredOption('--out <dir>', 'output directory')
     .addOption(new Option('--scenario <name>', 'scenario to generate').choices(['all', ...SCENARIOS]).default('all'))
-    .option('--scale <n>', 'multiply VMs and background log volume (400 ≈ 1 GB uncompressed)', positiveInt, 1)
+    .option('--scale <n>', 'multiply background log volume (and the VM fleet up to 4×)', positiveInt, 1)
     .addOption(new Option('--packing <packing>', 'archive packing').choices([...PACKINGS]).default('support-zip'))
     .exitOverride();
   try {

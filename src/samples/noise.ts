@@ -2,7 +2,7 @@
  * Background lines of every container kind: startup banners and the routine reconcile/probe/warning
  * traffic real components write, in each component's own format. `scale` makes the routines denser.
  */
-import { EXTERNAL_RANCHER } from './cluster.js';
+import { EXTERNAL_RANCHER, fleetScale } from './cluster.js';
 import type { Micros } from './line-formats.js';
 import {
   containerdLine,
@@ -237,8 +237,8 @@ export function containerNoise(ctx: NoiseCtx, runStart: Micros, from: Micros, to
       periodic({
         from: start,
         to,
-        // More VMs already mean more launchers; only the shared components get denser with the scale.
-        every: Math.max(Math.floor(r.every / (ctx.pod.kind === 'vm' ? 1 : ctx.scale)), 50_000),
+        // More VMs already mean more launchers, so launchers get denser only past the fleet's growth.
+        every: Math.max(Math.floor(r.every / (ctx.pod.kind === 'vm' ? ctx.scale / fleetScale(ctx.scale) : ctx.scale)), 50_000),
         rng: Rng.derive(`${ctx.rng.next()}`, `${i}`),
         make: (t, tick) => {
           const out = r.make(t, ctx, tick);

@@ -3,7 +3,7 @@
  * README and ground-truth.ts quote; change them together.
  */
 import type { ReleaseInfo, VmDef } from './cluster.js';
-import { buildVms, NODES, RELEASE_FROM, RELEASE_TO } from './cluster.js';
+import { buildVms, fleetScale, NODES, RELEASE_FROM, RELEASE_TO } from './cluster.js';
 import { rke2ChartWorkloads, upgradeLogCollects } from './catalog.js';
 import { haltVms, leftoverMaintenance, maintenance, prometheusOomLoop, startVmsByHand, stressTestOom } from './happenings.js';
 import { kernelBoot } from './kernel-lines.js';
@@ -140,8 +140,8 @@ function playIncident(scale = 1): Played {
   const name: ScenarioName = 'upgrade-v1.4.2-to-v1.5.0-incident';
   const seed = `${name}@${scale}`;
   const bundleCreatedAt = T('13:05:12');
-  const vmsDef = buildVms(scale, true);
-  const { w, boot } = setup(seed, bundleCreatedAt + 28 * S, vmsDef, true, scale);
+  const vmsDef = buildVms(fleetScale(scale), true);
+  const { w, boot } = setup(seed, bundleCreatedAt + 28 * S, vmsDef, true, fleetScale(scale));
   const facts = emptyFacts();
   const sysVols = systemVolumes(seed);
   const story = new UpgradeStory(boot, 'hvst-upgrade-mzr6k', RELEASE_FROM, RELEASE_TO);
@@ -166,7 +166,7 @@ function playIncident(scale = 1): Played {
     facts.outOfBand.push({ node, rke2StopAt: story.rec.rke2UpgradedAt[node], kubeletAt });
     for (const k of killed) facts.killed.push({ vm: k.def.name, node, at: w.vms.get(k.def.name)!.runs.at(-1)!.end! });
     if (node === 'harvester-01') for (const spec of rke2ChartWorkloads(RELEASE_TO)) w.rollout(spec, kubeletAt + 40 * S);
-    story.restartKilled(killed, restartAt, Math.max(Math.floor((6 * S) / scale), 20_000));
+    story.restartKilled(killed, restartAt, Math.max(Math.floor((6 * S) / fleetScale(scale)), 20_000));
   }
 
   // harvester-03 the right way — but its drain hangs on the instance-manager PDB for 75 minutes.
@@ -229,7 +229,7 @@ function playClean(scale = 1): Played {
   const name: ScenarioName = 'upgrade-v1.4.2-to-v1.5.0-clean';
   const seed = `${name}@${scale}`;
   const bundleCreatedAt = T('11:48:31');
-  const { w, boot } = setup(seed, bundleCreatedAt + 25 * S, buildVms(scale, false), false, scale);
+  const { w, boot } = setup(seed, bundleCreatedAt + 25 * S, buildVms(fleetScale(scale), false), false, fleetScale(scale));
   const facts = emptyFacts();
   const sysVols = systemVolumes(seed);
   const story = new UpgradeStory(boot, 'hvst-upgrade-b4n9t', RELEASE_FROM, RELEASE_TO);
@@ -268,7 +268,7 @@ function playStalled(scale = 1): Played {
   const name: ScenarioName = 'upgrade-stalled-pre-drained';
   const seed = `${name}@${scale}`;
   const bundleCreatedAt = T('13:12:47');
-  const { w, boot } = setup(seed, bundleCreatedAt + 31 * S, buildVms(scale, false), false, scale);
+  const { w, boot } = setup(seed, bundleCreatedAt + 31 * S, buildVms(fleetScale(scale), false), false, fleetScale(scale));
   const facts = emptyFacts();
   const sysVols = systemVolumes(seed);
   const story = new UpgradeStory(boot, 'hvst-upgrade-q8wfd', RELEASE_FROM, RELEASE_TO);

@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readLines, type LineStats } from '../../src/bundle/line-reader.js';
+import { compileLiteralFinder } from '../../src/rules/literal-finder.js';
+import { seededRandom } from '../seeded-random.js';
 
 /** Reads chunks (each delivered as its own Buffer) and returns the lines with their numbers. */
 async function linesOf(chunks: (string | Buffer)[], maxLineBytes = 1024): Promise<{ lines: string[]; numbers: number[]; stats: LineStats }> {
@@ -10,7 +12,7 @@ async function linesOf(chunks: (string | Buffer)[], maxLineBytes = 1024): Promis
   for await (const chunk of reader) {
     chunk.lines.forEach((line, i) => {
       lines.push(line);
-      numbers.push(chunk.firstLine + i);
+      numbers.push(chunk.numbers[i]);
     });
   }
   return { lines, numbers, stats: reader.stats };
@@ -121,5 +123,70 @@ describe('readLines', () => {
       break;
     }
     expect(stream.destroyed).toBe(true);
+  });
+});
+
+describe('readLines with a selection', () => {
+  interface Yielded {
+    line: string;
+    number: number;
+    skipped: string[];
+  }
+
+  async function selected(chunks: (string | Buffer)[], literals: string[], headLines: number, maxLineBytes = 1024) {
+    const finder = compileLiteralFinder(literals);
+    const reader = readLines(Readable.from(chunks.map((c) => Buffer.from(c))), { maxLineBytes, select: { finder, headLines } });
+    const out: Yielded[] = [];
+    for await (const chunk of reader) {
+      chunk.lines.forEach((line, i) => out.push({ line, number: chunk.numbers[i], skipped: [...chunk.skippedBefore(i)] }));
+    }
+    return { out, stats: reader.stats };
+  }
+
+  it('yields the head, the lines with a literal and those at the chunk boundary; counts every line', async () => {
+    const text = ['one', 'two', 'noise', 'a Killed process here', 'noise', 'noise', 'PDB blocked', 'noise', 'last'].join('\n');
+    const { out, stats } = await selected([text], ['Killed process', 'PDB'], 2);
+    expect(out.map((y) => [y.number, y.line])).toEqual([
+      [1, 'one'],
+      [2, 'two'],
+      [4, 'a Killed process here'],
+      [7, 'PDB blocked'],
+      [8, 'noise'], // the chunk's last complete line
+      [9, 'last'], // the line the end of the chunk split
+    ]);
+    expect(out[2].skipped).toEqual(['noise']);
+    expect(out[3].skipped).toEqual(['noise', 'noise']);
+    expect(stats).toMatchObject({ lines: 9, cutLines: 0 });
+  });
+
+  it('agrees with reading every line, whatever the chunking: same numbers, texts, counts; skipped lines in between', async () => {
+    const next = seededRandom(11);
+    const words = ['noise', 'Killed process', 'x', '', 'PDB', 'é', 'pad pad pad pad', 'Kill', 'ed process'];
+    for (let round = 0; round < 60; round++) {
+      const lines = Array.from({ length: Math.floor(next() * 40) }, () =>
+        Array.from({ length: Math.floor(next() * 4) }, () => words[Math.floor(next() * words.length)]).join(next() < 0.1 ? '\r' : ' '),
+      );
+      const text = lines.join(next() < 0.3 ? '\r\n' : '\n') + (next() < 0.5 ? '\n' : '');
+      const chunks: string[] = [];
+      for (let i = 0; i < text.length; ) {
+        const size = 1 + Math.floor(next() * 30);
+        chunks.push(text.slice(i, i + size));
+        i += size;
+      }
+      const max = 8 + Math.floor(next() * 40);
+      const all = await linesOf(chunks, max);
+      const { out, stats } = await selected(chunks, ['Killed process', 'PDB'], Math.floor(next() * 3), max);
+      expect(stats).toEqual(all.stats);
+      let previous = 0;
+      for (const y of out) {
+        expect(y.number).toBeGreaterThan(previous);
+        expect(y.line).toBe(all.lines[y.number - 1]);
+        expect(y.skipped).toEqual(all.lines.slice(previous, y.number - 1).reverse());
+        previous = y.number;
+      }
+      const wanted = all.lines.flatMap((line, i) => (line.includes('Killed process') || line.includes('PDB') ? [i + 1] : []));
+      expect(out.map((y) => y.number)).toEqual(expect.arrayContaining(wanted));
+      if (all.lines.length > 0) expect(out.at(-1)!.number).toBe(all.lines.length);
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { MemberInfo } from '../../src/bundle/types.js';
 import { createLineParser } from '../../src/formats/parse-line.js';
 import type { LogEvent, TimeContext } from '../../src/formats/types.js';
 import { ANCHOR, member, utc } from './helpers.js';
+import { seededRandom } from '../seeded-random.js';
 
 const UTC_CONTEXT: TimeContext = { anchorMs: ANCHOR, zone: 'UTC' };
 
@@ -73,6 +74,19 @@ describe('createLineParser', () => {
       ['timestamped', 'explicit', '2025-05-02T09:07:27.000Z'],
     ]);
     expect(events[0].level).toBe('error');
+  });
+
+  it('a line parsed after skipped ones inherits the time of the nearest skipped line that has one', () => {
+    const archive = member({ path: 'hvst-upgrade-x-upgradelog-archive/logs/a.log', criPrefixed: false });
+    const parser = createLineParser(archive, { anchorMs: ANCHOR, zone: 'UTC' });
+    parser.parse('time="2025-05-02T09:07:25Z" level=info msg="first"', 1);
+    const skipped = ['goroutine 1 [running]:', 'time="2025-05-02T09:07:40Z" level=error msg="panic"', 'time="2025-05-02T09:07:30Z" level=info msg="older"'];
+    const continuation = parser.parse('main.main()', 5, skipped);
+    expect([continuation.timeSource, new Date(continuation.time!).toISOString()]).toEqual(['inherited', '2025-05-02T09:07:40.000Z']);
+    // and it is the last known time from then on
+    expect(new Date(parser.parse('\t/go/src/main.go:12', 6, []).time!).toISOString()).toBe('2025-05-02T09:07:40.000Z');
+    // without a timed skipped line, the last line parsed gives the time
+    expect(new Date(parser.parse('created by main', 8, ['no time here']).time!).toISOString()).toBe('2025-05-02T09:07:40.000Z');
   });
 
   it('reads a node journal: truncated first line, markers, continuation, inherited times (§8)', () => {
@@ -294,17 +308,6 @@ describe('parse never throws', () => {
   ];
   const alphabet = ' \t"\\=[]{}:.-+/0123456789TZIWEFabcdefghijklmnopqrstuvwxyzJanFebDec\u00e9\ud83d\ude00\ud800\u0000';
 
-  // Deterministic pseudo-random generator (mulberry32): the same strings on every run.
-  function random(seed: number): () => number {
-    let state = seed;
-    return () => {
-      state = (state + 0x6d2b79f5) | 0;
-      let t = Math.imul(state ^ (state >>> 15), 1 | state);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   function mutate(next: () => number): string {
     const roll = next();
     if (roll < 0.3) {
@@ -332,7 +335,7 @@ describe('parse never throws', () => {
   ];
 
   it('turns 6000 random and mutated lines into well-formed events', () => {
-    const next = random(20250703);
+    const next = seededRandom(20250703);
     for (const [k, info] of kinds.entries()) {
       const parser = createLineParser(info, k % 2 === 0 ? UTC_CONTEXT : { anchorMs: null, zone: 'Europe/Berlin' });
       for (let i = 1; i <= 1000; i++) {

@@ -470,6 +470,7 @@ export const postmortemReport = (): PostmortemReport => ({
   coverage: {
     files: 412,
     lines: 1_873_204,
+    linesParsed: 1_873_204,
     linesWithTime: 1_861_990,
     byFormat: { 'journald/logrus': 402_118, 'cri/logrus': 611_200, klog: 300_412, 'cri/json': 512_774, journald: 35_486, plain: 11_214 },
     unreadable: [
@@ -523,6 +524,7 @@ export const readinessReport = (): PostmortemReport => ({
   coverage: {
     files: 388,
     lines: 1_204_331,
+    linesParsed: 1_204_331,
     linesWithTime: 1_199_020,
     byFormat: { 'cri/logrus': 600_000, 'cri/json': 304_331, 'journald/logrus': 300_000 },
     unreadable: [],

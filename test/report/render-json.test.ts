@@ -45,7 +45,7 @@ describe('renderJson', () => {
       'id', 'title', 'severity', 'start', 'end', 'nodes', 'findingIds', 'verdict', 'verdictReason', 'chain',
     ]);
     expect(Object.keys(document.coverage)).toEqual([
-      'files', 'lines', 'linesWithTime', 'byFormat', 'unreadable', 'gaps', 'limitsHit', 'ruleFailures',
+      'files', 'lines', 'linesParsed', 'linesWithTime', 'byFormat', 'unreadable', 'gaps', 'limitsHit', 'ruleFailures',
     ]);
     expect(Object.keys(document.coverage.byFormat)).toEqual([...Object.keys(document.coverage.byFormat)].sort());
   });

@@ -159,9 +159,11 @@ describe('renderMarkdown', () => {
     expect(text).not.toContain('What to fix first');
   });
 
-  it('reports coverage: files, lines with a time, formats, unreadable members, gaps, limits', () => {
+  it('reports coverage: files, lines parsed and with a time, formats, unreadable members, gaps, limits', () => {
     const coverage = markdown.slice(markdown.indexOf('## Coverage'));
-    expect(coverage).toContain('- **Files read:** 412 · **lines:** 1,873,204 · **lines with a time:** 1,861,990 (99.4 %)');
+    expect(coverage).toContain(
+      "- **Files read:** 412 · **lines:** 1,873,204 · **parsed:** 1,873,204 (each file's first lines and time span, every line a rule or key event could match) · **with a time:** 99.4 % of those parsed",
+    );
     expect(coverage).toContain(
       '  - `nodes/harvester-node-2.zip!/harvester-node-2/scc/scc_supportconfig_harvester-node-2.txz` — xz-compressed tar archives are not read',
     );

@@ -21,7 +21,7 @@ describe('renderReport on a bundle that shows almost nothing', () => {
     ...readinessReport(),
     bundle: { ...readinessReport().bundle, name: null, clusterId: null, createdAt: null, kubernetesVersion: null, harvesterVersion: null, nodes: [] },
     findings: [],
-    coverage: { files: 0, lines: 0, linesWithTime: 0, byFormat: {}, unreadable: [], gaps: [], limitsHit: [], ruleFailures: [] },
+    coverage: { files: 0, lines: 0, linesParsed: 0, linesWithTime: 0, byFormat: {}, unreadable: [], gaps: [], limitsHit: [], ruleFailures: [] },
   });
 
   it('renders every format without inventing anything', () => {
@@ -31,7 +31,7 @@ describe('renderReport on a bundle that shows almost nothing', () => {
     expect(markdown).toContain('**No blockers found in this bundle.**');
     expect(markdown).toContain('| Cluster | unknown |');
     expect(markdown).toContain('No findings.');
-    expect(markdown).toContain('**lines with a time:** 0 (n/a)');
+    expect(markdown).toContain('**with a time:** n/a of those parsed');
     expect(markdown).not.toContain('## Timeline');
     const html = renderReport(report, 'html');
     expect(html).not.toContain('<svg');

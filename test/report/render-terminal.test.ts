@@ -63,7 +63,7 @@ describe('renderTerminal', () => {
       /│ harvester-node-1 │ Succeeded │ 13:43:50\s+│ unknown\s+│ unknown\s+│ 14:12:47\s+│/,
     );
     expect(plain.trimEnd().split('\n').at(-1)).toBe(
-      'Coverage  412 files · 1,873,204 lines · 99.4 % with a time · 1 unreadable · 1 gap(s) · 1 limit(s) hit · 0 rule failure(s)',
+      'Coverage  412 files · 1,873,204 lines (1,873,204 parsed, 99.4 % of them with a time) · 1 unreadable · 1 gap(s) · 1 limit(s) hit · 0 rule failure(s)',
     );
   });
 

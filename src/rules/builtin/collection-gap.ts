@@ -58,31 +58,26 @@ export const collectionGap: RuleModule = {
     'cannot get pod list',
     "didn't get pod list",
     'failed to generate',
-    // every journald line (`ident[pid]: msg`) and kernel line: the first timed line of each journal is needed
-    ']: ',
-    ' kernel: ',
   ],
   create(context) {
-    const seenFiles = new Set<string>();
     /** Per node and journal (kernel.log and its previous boots together), the earliest first line. */
     const journalStart = new Map<string, { node: string; file: string; evidence: EvidenceRef }>();
     const generation = new Map<string, EvidenceRef[]>();
     const missingLogs: { pod: string; container: string; reason: string; evidence: EvidenceRef }[] = [];
     return {
       event(e, member) {
-        if (member.kind === 'generation-errors') {
-          const log = POD_LOG_MISSING.exec(e.message);
-          if (log) {
-            missingLogs.push({ pod: log[1], container: log[2], reason: log[3].trim(), evidence: eventEvidence(e) });
-            return;
-          }
-          const gap = GENERATION_GAPS.find((g) => g.pattern.test(e.message));
-          if (gap) generation.set(gap.what, [...(generation.get(gap.what) ?? []), eventEvidence(e)]);
+        if (member.kind !== 'generation-errors') return;
+        const log = POD_LOG_MISSING.exec(e.message);
+        if (log) {
+          missingLogs.push({ pod: log[1], container: log[2], reason: log[3].trim(), evidence: eventEvidence(e) });
           return;
         }
+        const gap = GENERATION_GAPS.find((g) => g.pattern.test(e.message));
+        if (gap) generation.set(gap.what, [...(generation.get(gap.what) ?? []), eventEvidence(e)]);
+      },
+      fileStart(e, member) {
         if ((member.kind !== 'node-journal' && member.kind !== 'kernel-log') || !member.node) return;
-        if (!UPGRADE_JOURNALS.has(member.component ?? '') || e.time === null || seenFiles.has(member.path)) return;
-        seenFiles.add(member.path);
+        if (!UPGRADE_JOURNALS.has(member.component ?? '') || e.time === null) return;
         const key = `${member.node}\u0000${member.component}`;
         const prior = journalStart.get(key);
         if (!prior || prior.evidence.time === null || e.time < prior.evidence.time)

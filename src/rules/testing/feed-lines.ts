@@ -1,15 +1,26 @@
 import type { MemberInfo } from '../../bundle/types.js';
 import { classifyPath } from '../../bundle/classify-path.js';
-import { createLineParser } from '../../formats/parse-line.js';
+import { createLineParser, hasOwnTime } from '../../formats/parse-line.js';
 import type { TimeContext } from '../../formats/types.js';
 import type { BundleFacts } from '../../k8s/types.js';
 import type { Engine } from '../engine.js';
 
-/** Classifies `path` like a bundle member, parses each line with the real line parser and feeds it to the engine. */
+/**
+ * Classifies `path` like a bundle member, parses each line with the real line parser and feeds it to the engine,
+ * the first line with a time of its own also as the file's start, as a scan does.
+ */
 export function feedLines(engine: Engine, path: string, lines: readonly string[], time: TimeContext): MemberInfo {
   const member = classifyPath(path);
   const parser = createLineParser(member, time);
-  lines.forEach((raw, index) => engine.event(parser.parse(raw, index + 1), member));
+  let started = false;
+  lines.forEach((raw, index) => {
+    const event = parser.parse(raw, index + 1);
+    if (!started && hasOwnTime(event)) {
+      started = true;
+      engine.fileStart(event, member);
+    }
+    engine.event(event, member);
+  });
   return member;
 }
 
