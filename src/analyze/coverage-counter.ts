@@ -20,10 +20,11 @@ export class FileCoverage {
     const entry = this.entry;
     entry.linesParsed++;
     this.byFormat.set(event.format, (this.byFormat.get(event.format) ?? 0) + 1);
-    if (!hasOwnTime(event)) return;
-    entry.linesWithTime++;
-    if (entry.firstTime === null || event.time! < entry.firstTime) entry.firstTime = event.time;
-    if (entry.lastTime === null || event.time! > entry.lastTime) entry.lastTime = event.time;
+    if (event.time === null) return;
+    // An inherited time is one some earlier line carried: it widens the span only when that line was not parsed.
+    if (hasOwnTime(event)) entry.linesWithTime++;
+    if (entry.firstTime === null || event.time < entry.firstTime) entry.firstTime = event.time;
+    if (entry.lastTime === null || event.time > entry.lastTime) entry.lastTime = event.time;
   }
 
   /** The lines of the file, parsed or not. */

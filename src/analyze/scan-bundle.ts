@@ -62,6 +62,8 @@ const MAX_TEXT_MEMBER_BYTES = 16 * 1024 * 1024;
 const HARVESTER_RELEASE = '/configs/etc/harvester-release.yaml';
 /** Lines parsed at the start of every log whatever their text: the file's format and where its record begins. */
 const HEAD_LINES = 64;
+/** How far the head goes on looking for the first line with a time (a script's output may start without times). */
+const MAX_HEAD_LINES = 10_000;
 const NODE_ARCHIVE = /^nodes\/([^/!]+?)(?:\.zip)?(?:!\/|\/|$)/;
 
 /**
@@ -123,7 +125,12 @@ async function scanLog(member: BundleMember, anchorMs: number | null, options: S
   const { sink } = options;
   const parser = createLineParser(info, { anchorMs, zone: options.zone });
   const file = coverage.file(info);
-  const select = options.candidates ? { finder: options.candidates, headLines: HEAD_LINES } : undefined;
+  let timed = false;
+  const head = (lineNo: number, line: string): boolean => {
+    timed ||= parser.ownTime(line) !== null;
+    return lineNo < HEAD_LINES || (!timed && lineNo < MAX_HEAD_LINES);
+  };
+  const select = options.candidates ? { finder: options.candidates, head } : undefined;
   const reader = readLines(await member.open(), { maxLineBytes: options.limits.maxLineBytes, select });
   let started = false;
   for await (const chunk of reader) {

@@ -19,13 +19,15 @@ export interface ByteFinder {
 }
 
 /**
- * Which lines to decode: the first `headLines` of the member, each line in which `finder` finds something, and at
- * every chunk boundary the line it splits and the last complete line before it (so the times lines inherit stay exact
- * across chunks, and the member's last line is always read). Without a selection every line is yielded.
+ * Which lines to decode: the member's first lines while `head` asks for more, each line in which `finder` finds
+ * something, and at every chunk boundary the line it splits and the last complete line before it (so the times lines
+ * inherit stay exact across chunks, and the member's last line is always read). Without a selection every line is
+ * yielded.
  */
 export interface LineSelection {
   finder: ByteFinder;
-  headLines: number;
+  /** Called after each line of the member's head with its number and text: whether the next line is wanted too. */
+  head(lineNo: number, line: string): boolean;
 }
 
 export interface LineStats {
@@ -79,7 +81,7 @@ function lineStartBefore(buf: Buffer, nl: number, floor: number): number {
 export function readLines(stream: Readable, opts: { maxLineBytes: number; select?: LineSelection }): LineReader {
   const max = Math.max(1, opts.maxLineBytes);
   const select = opts.select ?? null;
-  let headLeft = select?.headLines ?? 0;
+  let inHead = select !== null;
   const stats: LineStats = { lines: 0, cutLines: 0, bytes: 0, binary: false };
   let carry: Buffer[] = [];
   let carryBytes = 0;
@@ -149,7 +151,12 @@ export function readLines(stream: Readable, opts: { maxLineBytes: number; select
       stats.cutLines++;
       out.push(joined.toString('utf8', 0, cutEnd(joined, 0, max)));
     } else out.push(joined.toString('utf8', 0, length));
-    if (headLeft > 0) headLeft--;
+    headLine(out);
+  };
+
+  /** After a line was pushed: whether the head goes on. */
+  const headLine = (out: Output): void => {
+    if (inHead) inHead = select!.head(stats.lines, out.lines[out.lines.length - 1]);
   };
 
   /** Every line of [from, lastNl] (complete lines, lastNl the last newline). */
@@ -172,7 +179,10 @@ export function readLines(stream: Readable, opts: { maxLineBytes: number; select
       out.push(decode(buf, start, nl), start, floor);
       pos = floor = nl + 1;
     };
-    for (; headLeft > 0 && pos <= lastNl; headLeft--) take(pos, buf.indexOf(LF, pos));
+    while (inHead && pos <= lastNl) {
+      take(pos, buf.indexOf(LF, pos));
+      headLine(out);
+    }
     while (pos <= lastNl) {
       const hit = finder.find(buf, pos, lastNl);
       if (hit < 0) break;
@@ -202,6 +212,7 @@ export function readLines(stream: Readable, opts: { maxLineBytes: number; select
         stats.lines++;
         stats.cutLines++;
         out.push(joined.toString('utf8', 0, cutEnd(joined, 0, max)));
+        headLine(out);
         carry = [];
         carryBytes = 0;
         skippingCutLine = true;

@@ -13,6 +13,8 @@ export interface LineParser {
    * inherits the time of the nearest of them that has one (else of the last line parsed).
    */
   parse(raw: string, lineNo: number, skipped?: Iterable<string>): LogEvent;
+  /** The time the line carries itself, if any; the parser's state is untouched. */
+  ownTime(raw: string): number | null;
 }
 
 type Layout = (text: string, clock: WallClock) => ParsedLine;
@@ -49,6 +51,7 @@ export function createLineParser(member: MemberInfo, time: TimeContext): LinePar
         raw,
       };
     },
+    ownTime: (raw) => parseSafely(layout, raw, clock).time,
   };
 }
 

@@ -135,7 +135,8 @@ describe('readLines with a selection', () => {
 
   async function selected(chunks: (string | Buffer)[], literals: string[], headLines: number, maxLineBytes = 1024) {
     const finder = compileLiteralFinder(literals);
-    const reader = readLines(Readable.from(chunks.map((c) => Buffer.from(c))), { maxLineBytes, select: { finder, headLines } });
+    const head = (lineNo: number): boolean => lineNo < headLines;
+    const reader = readLines(Readable.from(chunks.map((c) => Buffer.from(c))), { maxLineBytes, select: { finder, head } });
     const out: Yielded[] = [];
     for await (const chunk of reader) {
       chunk.lines.forEach((line, i) => out.push({ line, number: chunk.numbers[i], skipped: [...chunk.skippedBefore(i)] }));
