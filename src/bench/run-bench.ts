@@ -33,7 +33,7 @@ function parseArgs(argv: string[]): Args {
   };
   return {
     smoke,
-    scale: Number(value('--scale') ?? (smoke ? 40 : 400)),
+    scale: Number(value('--scale') ?? (smoke ? 260 : 2600)),
     runs: Number(value('--runs') ?? (smoke ? 1 : 3)),
     dir: value('--dir') ?? process.env.HARVESTER_POSTMORTEM_BENCH_DIR ?? join(tmpdir(), 'harvester-postmortem-bench'),
   };

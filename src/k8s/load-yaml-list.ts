@@ -132,7 +132,7 @@ export function loadYamlList(text: string, file: string): { objects: K8sObject[]
 function toObject(value: unknown, file: string, line: number, pathNamespace: string | null): K8sObject | string {
   let raw: unknown;
   try {
-    raw = withoutNulls(value);
+    raw = withoutNulls(withoutBookkeeping(value));
   } catch (error) {
     return `item dropped: ${(error as Error).message}`;
   }
@@ -144,6 +144,21 @@ function toObject(value: unknown, file: string, line: number, pathNamespace: str
   const namespace = typeof item.metadata.namespace === 'string' ? item.metadata.namespace : pathNamespace;
   return { apiVersion: typeof item.apiVersion === 'string' ? item.apiVersion : '', kind, namespace, name, raw: item, file, line };
 }
+
+/**
+ * Server-side bookkeeping no verdict reads, often most of a real object's bytes: field managers and the
+ * `kubectl apply` copy of the object. Dropped before the item is kept, so memory stays bounded by what matters.
+ */
+function withoutBookkeeping(value: unknown): unknown {
+  const metadata = (value as { metadata?: unknown } | null)?.metadata;
+  if (metadata === null || typeof metadata !== 'object') return value;
+  delete (metadata as Record<string, unknown>).managedFields;
+  const annotations = (metadata as { annotations?: unknown }).annotations;
+  if (annotations !== null && typeof annotations === 'object') delete (annotations as Record<string, unknown>)[LAST_APPLIED];
+  return value;
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** Maps whose keys carry meaning even with an empty value. */
 const KEYED_MAPS = new Set(['labels', 'annotations']);

@@ -178,6 +178,24 @@ describe('loadYamlList', () => {
     expect(node.raw.spec).toEqual({});
   });
 
+  it('drops field managers and the last-applied copy, keeping every other annotation', () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata:',
+      '  annotations:',
+      '    harvesterhci.io/upgradeState: PreDrained',
+      '    kubectl.kubernetes.io/last-applied-configuration: \'{"apiVersion":"v1","kind":"Pod"}\'',
+      '  managedFields:',
+      '  - manager: kubectl',
+      '    operation: Update',
+      '  name: p',
+      '',
+    ].join('\n');
+    const [pod] = loadYamlList(text, 'yamls/namespaced/default/v1/pods.yaml').objects;
+    expect(pod.raw.metadata).toEqual({ annotations: { 'harvesterhci.io/upgradeState': 'PreDrained' }, name: 'p' });
+  });
+
   it('keeps a `__proto__` key as data', () => {
     const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: p\ndata:\n  __proto__:\n    polluted: yes\n';
     const { objects } = loadYamlList(text, 'x.yaml');
