@@ -10,7 +10,15 @@ export const CHUNK_BYTES = 1 << 20;
  * A zip member's raw deflate stream. Data cut off at its end is not an error here: every byte inflated before the cut
  * is delivered (an error would discard what is still buffered), and the size the archive declares tells the cut.
  */
-export const createMemberInflate = (): InflateRaw => createInflateRaw({ chunkSize: CHUNK_BYTES, finishFlush: constants.Z_SYNC_FLUSH });
+export const createMemberInflate = (size: number | null = null): InflateRaw =>
+  createInflateRaw({ chunkSize: outputChunkBytes(size), finishFlush: constants.Z_SYNC_FLUSH });
+
+/**
+ * zlib allocates a whole output chunk up front: a small member gets a chunk its own size, so reading thousands of them
+ * does not churn through a mebibyte each (and the garbage collections such churn triggers).
+ */
+const outputChunkBytes = (size: number | null): number => (size === null ? CHUNK_BYTES : Math.min(CHUNK_BYTES, Math.max(MIN_CHUNK_BYTES, size)));
+const MIN_CHUNK_BYTES = 16 * 1024;
 
 const ignore = (): void => {};
 
@@ -121,7 +129,7 @@ export function memberContent({ file, ctx, stored, size, deflatedSize, crc = nul
   let maxBytes: number | null = null;
   let declaredSize = size;
   if (deflatedSize !== null) {
-    stages.push(createMemberInflate());
+    stages.push(createMemberInflate(size));
     maxBytes = Math.max(deflatedSize, 1) * ratio;
   }
   if (crc !== null) stages.push(crcCheck(file, ctx, crc, size));
