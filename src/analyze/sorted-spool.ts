@@ -1,45 +1,51 @@
-import { closeSync, createReadStream, mkdtempSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, writeSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 
-/** One record: a numeric key (stable for equal keys by arrival order) and its text. */
+/** One record: a numeric sort key and its text. Equal keys keep their arrival order. */
 interface Entry {
   key: number;
-  seq: number;
   text: string;
 }
 
-const compareEntries = (a: Entry, b: Entry): number => a.key - b.key || a.seq - b.seq;
+const byKey = (a: Entry, b: Entry): number => a.key - b.key;
+/** A record in a run file: its key (float64), its UTF-8 length (uint32), its bytes. */
+const HEADER_BYTES = 12;
+const WRITE_BUFFER_BYTES = 1 << 20;
+const READ_BUFFER_BYTES = 128 * 1024;
 
 /**
- * An external merge sort for text records: records stay in memory up to `runSize`, then each sorted run goes to a
- * temporary file and the runs are merged at the end, so sorting every line of a multi-GB bundle needs bounded memory.
- * Nothing but the tool's own records reaches the file system, and the files are removed afterwards.
+ * An external merge sort for text records: records stay in memory up to `runChars` characters, then each sorted run
+ * goes to a temporary file in a binary framing, and the runs are merged at the end straight from bytes to bytes, so
+ * sorting every line of a multi-GB bundle needs bounded memory and never decodes a record twice. Nothing but the tool's
+ * own records reaches the file system, and the files are removed afterwards.
  */
 export class SortedSpool {
   private buffer: Entry[] = [];
+  private bufferedChars = 0;
   private runs: string[] = [];
-  private seq = 0;
   private dir: string | null = null;
 
-  constructor(private readonly runSize = 100_000) {}
+  constructor(private readonly runChars = 16 * 1024 * 1024) {}
 
   add(key: number, text: string): void {
-    this.buffer.push({ key, seq: this.seq++, text });
-    if (this.buffer.length >= this.runSize) this.spill();
+    this.buffer.push({ key, text });
+    this.bufferedChars += text.length;
+    if (this.bufferedChars >= this.runChars) this.spill();
   }
 
-  /** Yields every record's text in key order, then removes the temporary files. */
-  async *drain(): AsyncGenerator<string> {
+  /** Hands every record's text, in key order and each followed by a newline, to `write`; then removes the files. */
+  async drainTo(write: (bytes: Buffer) => Promise<void>): Promise<void> {
     try {
       if (this.runs.length === 0) {
-        for (const entry of this.buffer.sort(compareEntries)) yield entry.text;
+        const out = new ByteBatch(write);
+        for (const entry of this.buffer.sort(byKey)) await out.text(entry.text);
+        await out.flush();
         return;
       }
       this.spill();
-      yield* mergeRuns(this.runs);
+      await mergeRuns(this.runs, write);
     } finally {
       this.buffer = [];
       if (this.dir) await rm(this.dir, { recursive: true, force: true });
@@ -53,43 +59,144 @@ export class SortedSpool {
     const path = join(this.dir, `run-${this.runs.length}`);
     const fd = openSync(path, 'w');
     try {
-      let batch = '';
-      for (const entry of this.buffer.sort(compareEntries)) {
-        // the text is one JSON line, so it holds no newline
-        batch += `${entry.key}\t${entry.seq}\t${entry.text}\n`;
-        if (batch.length > 1 << 20) {
-          writeSync(fd, batch);
-          batch = '';
+      let buf = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
+      let used = 0;
+      for (const { key, text } of this.buffer.sort(byKey)) {
+        const most = HEADER_BYTES + text.length * 3; // UTF-8 needs at most 3 bytes per UTF-16 unit
+        if (used + most > buf.length) {
+          writeSync(fd, buf, 0, used);
+          used = 0;
+          if (most > buf.length) buf = Buffer.allocUnsafe(most);
         }
+        const length = buf.write(text, used + HEADER_BYTES, 'utf8');
+        buf.writeDoubleLE(key, used);
+        buf.writeUInt32LE(length, used + 8);
+        used += HEADER_BYTES + length;
       }
-      writeSync(fd, batch);
+      writeSync(fd, buf, 0, used);
     } finally {
       closeSync(fd);
     }
     this.runs.push(path);
     this.buffer = [];
+    this.bufferedChars = 0;
   }
 }
 
-async function* mergeRuns(paths: readonly string[]): AsyncGenerator<string> {
-  const readers = paths.map((path) => createInterface({ input: createReadStream(path), crlfDelay: Infinity })[Symbol.asyncIterator]());
-  const heads: (Entry | null)[] = await Promise.all(readers.map(next));
-  for (;;) {
-    let best = -1;
-    for (let i = 0; i < heads.length; i++) {
-      const head = heads[i];
-      if (head && (best < 0 || compareEntries(head, heads[best]!) < 0)) best = i;
+/** Output bytes gathered into 1 MiB writes. */
+class ByteBatch {
+  private buf = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
+  private used = 0;
+
+  constructor(private readonly write: (bytes: Buffer) => Promise<void>) {}
+
+  async text(text: string): Promise<void> {
+    const most = text.length * 3 + 1;
+    if (this.used + most > this.buf.length) await this.flush(most);
+    this.used += this.buf.write(text, this.used, 'utf8');
+    this.buf[this.used++] = 10;
+  }
+
+  async bytes(source: Buffer, start: number, end: number): Promise<void> {
+    const most = end - start + 1;
+    if (this.used + most > this.buf.length) await this.flush(most);
+    this.used += source.copy(this.buf, this.used, start, end);
+    this.buf[this.used++] = 10;
+  }
+
+  /** Hands over what was gathered; the next batch gets a fresh buffer of at least `room` bytes. */
+  async flush(room = 0): Promise<void> {
+    if (this.used > 0) await this.write(this.buf.subarray(0, this.used));
+    this.buf = Buffer.allocUnsafe(Math.max(WRITE_BUFFER_BYTES, room));
+    this.used = 0;
+  }
+}
+
+/** One run file being read: the record at `pos` is the run's next. */
+class RunReader {
+  private buf = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  private pos = 0;
+  private end = 0;
+  private eof = false;
+  key = 0;
+
+  constructor(private readonly fd: number) {}
+
+  /** Moves to the next record; false at the end of the run. */
+  advance(): boolean {
+    if (!this.ensure(HEADER_BYTES)) return false;
+    const length = this.buf.readUInt32LE(this.pos + 8);
+    if (!this.ensure(HEADER_BYTES + length)) return false;
+    this.key = this.buf.readDoubleLE(this.pos);
+    return true;
+  }
+
+  /** Copies the current record's text out and steps past it. */
+  async emit(out: ByteBatch): Promise<void> {
+    const length = this.buf.readUInt32LE(this.pos + 8);
+    const start = this.pos + HEADER_BYTES;
+    this.pos = start + length;
+    await out.bytes(this.buf, start, start + length);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  /** At least `bytes` unread bytes in the buffer, or false when the run ends before. */
+  private ensure(bytes: number): boolean {
+    while (this.end - this.pos < bytes) {
+      if (this.eof) return false;
+      if (bytes > this.buf.length) {
+        const bigger = Buffer.allocUnsafe(bytes);
+        this.buf.copy(bigger, 0, this.pos, this.end);
+        this.buf = bigger;
+      } else this.buf.copy(this.buf, 0, this.pos, this.end);
+      this.end -= this.pos;
+      this.pos = 0;
+      const read = readSync(this.fd, this.buf, this.end, this.buf.length - this.end, null);
+      if (read === 0) this.eof = true;
+      this.end += read;
     }
-    if (best < 0) return;
-    yield heads[best]!.text;
-    heads[best] = await next(readers[best]);
+    return true;
   }
 }
 
-async function next(reader: AsyncIterator<string>): Promise<Entry | null> {
-  const { value, done } = await reader.next();
-  if (done) return null;
-  const first = value.indexOf('\t');
-  const second = value.indexOf('\t', first + 1);
-  return { key: Number(value.slice(0, first)), seq: Number(value.slice(first + 1, second)), text: value.slice(second + 1) };
+/** A k-way merge through a binary heap ordered by (key, run): equal keys leave in arrival order. */
+async function mergeRuns(paths: readonly string[], write: (bytes: Buffer) => Promise<void>): Promise<void> {
+  const readers = paths.map((path) => new RunReader(openSync(path, 'r')));
+  const out = new ByteBatch(write);
+  try {
+    const before = (a: number, b: number): boolean => readers[a].key < readers[b].key || (readers[a].key === readers[b].key && a < b);
+    const heap: number[] = [];
+    const siftDown = (from: number): void => {
+      for (let i = from; ; ) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let best = i;
+        if (left < heap.length && before(heap[left], heap[best])) best = left;
+        if (right < heap.length && before(heap[right], heap[best])) best = right;
+        if (best === i) return;
+        [heap[i], heap[best]] = [heap[best], heap[i]];
+        i = best;
+      }
+    };
+    readers.forEach((reader, i) => {
+      if (reader.advance()) heap.push(i);
+    });
+    for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(i);
+    while (heap.length > 0) {
+      const top = readers[heap[0]];
+      await top.emit(out);
+      if (!top.advance()) {
+        const last = heap.pop()!;
+        if (heap.length === 0) break;
+        heap[0] = last;
+      }
+      siftDown(0);
+    }
+    await out.flush();
+  } finally {
+    for (const reader of readers) reader.close();
+  }
 }

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { scanReadNothing } from '../analyze/nothing-read.js';
 import { scanBundle } from '../analyze/scan-bundle.js';
 import { SortedSpool } from '../analyze/sorted-spool.js';
-import { eventRecord, matchesFilter, type EventFilter } from '../analyze/event-record.js';
+import { createEventRecorder, matchesFilter, type EventFilter } from '../analyze/event-record.js';
 import { UsageError } from '../bundle/errors.js';
 import { EXIT_OK, EXIT_TOOL_ERROR, type CliIo } from './io.js';
 import { parseTime } from './options.js';
@@ -45,42 +45,38 @@ export function registerEventsCommand(program: Command, io: CliIo, setExit: (cod
   command.action(async (bundle: string, options: EventsOptionValues) => {
     const filter: EventFilter = options;
     const spool = new SortedSpool();
+    const record = createEventRecorder();
     const scan = await scanBundle(bundle, {
       zone: options.tz,
       limits: limitsFrom(options),
       objects: false,
       sink: {
         event(event, member) {
-          if (matchesFilter(event, member, filter)) spool.add(event.time ?? UNKNOWN_TIME_LAST, eventRecord(event, member));
+          if (matchesFilter(event, member, filter)) spool.add(event.time ?? UNKNOWN_TIME_LAST, record(event, member));
         },
       },
     });
     const write = await writer(options.output, io);
-    for await (const line of spool.drain()) await write(`${line}\n`);
+    await spool.drainTo(write);
     await write(null);
     for (const problem of scan.coverage.unreadable) io.stderr(`not read: ${problem.file}: ${problem.reason}\n`);
     setExit(scanReadNothing(scan) ? EXIT_TOOL_ERROR : EXIT_OK);
   });
 }
 
-/** A line writer with back-pressure to -o FILE or stdout; `null` ends it. */
-async function writer(output: string | undefined, io: CliIo): Promise<(text: string | null) => Promise<void>> {
+/** A byte writer with back-pressure to -o FILE or stdout; `null` ends it. */
+async function writer(output: string | undefined, io: CliIo): Promise<(bytes: Buffer | null) => Promise<void>> {
   if (output === undefined || output === '-') {
-    let batch = '';
-    return async (text) => {
-      if (text !== null) batch += text;
-      if (text === null || batch.length > 1 << 16) {
-        io.stdout(batch);
-        batch = '';
-      }
+    return async (bytes) => {
+      if (bytes !== null) await io.stdoutBytes(bytes);
     };
   }
   const out = createWriteStream(output);
   await Promise.race([once(out, 'open'), once(out, 'error').then(([e]) => Promise.reject(new UsageError(`cannot write ${output}: ${(e as Error).message}`)))]);
-  return async (text) => {
-    if (text === null) {
+  return async (bytes) => {
+    if (bytes === null) {
       out.end();
       await once(out, 'finish');
-    } else if (!out.write(text)) await once(out, 'drain');
+    } else if (!out.write(bytes)) await once(out, 'drain');
   };
 }

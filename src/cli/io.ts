@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { UsageError } from '../bundle/errors.js';
 
@@ -8,6 +9,8 @@ export const EXIT_TOOL_ERROR = 2;
 /** Where the CLI writes; injected so tests run main() in-process. */
 export interface CliIo {
   stdout(text: string): void;
+  /** Bulk output (`events`): resolves when stdout can take more, so a slow reader never makes it buffer gigabytes. */
+  stdoutBytes(bytes: Buffer): Promise<void>;
   stderr(text: string): void;
   /** True when stdout is an interactive terminal and colour is allowed (NO_COLOR unset). */
   color: boolean;
@@ -20,6 +23,9 @@ export interface CliIo {
 export function processIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
+    stdoutBytes: async (bytes) => {
+      if (!process.stdout.write(bytes)) await once(process.stdout, 'drain');
+    },
     stderr: (text) => process.stderr.write(text),
     color: Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env && process.env.NO_COLOR !== ''),
     stderrIsTty: Boolean(process.stderr.isTTY),

@@ -15,6 +15,9 @@ export async function runCli(args: string[], options: { color?: boolean } = {}):
     stdout: (text) => {
       stdout += text;
     },
+    stdoutBytes: async (bytes) => {
+      stdout += bytes.toString('utf8');
+    },
     stderr: (text) => {
       stderr += text;
     },

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { createEventRecorder } from '../../src/analyze/event-record.js';
+import { classifyPath } from '../../src/bundle/classify-path.js';
+import type { LogEvent } from '../../src/formats/types.js';
+import { seededRandom } from '../seeded-random.js';
+
+/** The record's definition: JSON.stringify of the object, keys in this order. */
+const reference = (e: LogEvent, m: ReturnType<typeof classifyPath>): string =>
+  JSON.stringify({
+    time: e.time === null ? null : new Date(e.time).toISOString(),
+    timeSource: e.timeSource,
+    file: e.file,
+    line: e.line,
+    node: m.node,
+    namespace: m.namespace,
+    pod: m.pod,
+    container: m.container,
+    component: m.component,
+    format: e.format,
+    level: e.level,
+    message: e.message,
+  });
+
+describe('createEventRecorder', () => {
+  it('writes exactly what JSON.stringify writes, for any time, text and member', () => {
+    const next = seededRandom(3);
+    const members = [
+      classifyPath('logs/harvester-system/virt-launcher-vm-01-x7k2p/compute.log'),
+      classifyPath('nodes/harvester-01.zip!/harvester-01/logs/kubelet.log'),
+      classifyPath('bundleGenerationError.log'),
+      classifyPath('weird "name"\\with\u2028separators.log'),
+    ];
+    const times = [null, 0, 59_999, 60_000, 1_749_893_730_123, 1_749_893_730_123.9, -1, -62_198_755_200_000, 253_402_300_799_999, 253_402_300_800_000, 8.64e15];
+    const messages = ['plain', 'quote " and \\ backslash', 'tab\there', 'ctrl \u0001\u001f', 'unicode é 日本 😀', 'lone \ud800 surrogate', ''];
+    const record = createEventRecorder();
+    for (let i = 0; i < 500; i++) {
+      const member = members[Math.floor(next() * members.length)];
+      const event: LogEvent = {
+        time: i < times.length ? times[i] : Math.floor(next() * 4e12),
+        timeSource: next() < 0.5 ? 'explicit' : 'inherited',
+        level: next() < 0.3 ? null : 'error',
+        message: messages[Math.floor(next() * messages.length)],
+        format: next() < 0.5 ? 'cri/logrus' : 'journald',
+        fields: {},
+        file: next() < 0.9 ? member.path : 'elsewhere.log',
+        line: Math.floor(next() * 1e6),
+        raw: '',
+      };
+      expect(record(event, member)).toBe(reference(event, member));
+    }
+  });
+});
