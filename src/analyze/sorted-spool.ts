@@ -3,36 +3,46 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** One record: a numeric sort key and its text. Equal keys keep their arrival order. */
-interface Entry {
-  key: number;
-  text: string;
-}
-
-const byKey = (a: Entry, b: Entry): number => a.key - b.key;
 /** A record in a run file: its key (float64), its UTF-8 length (uint32), its bytes. */
 const HEADER_BYTES = 12;
 const WRITE_BUFFER_BYTES = 1 << 20;
 const READ_BUFFER_BYTES = 128 * 1024;
+const DEFAULT_RUN_BYTES = 32 * 1024 * 1024;
 
 /**
- * An external merge sort for text records: records stay in memory up to `runChars` characters, then each sorted run
- * goes to a temporary file in a binary framing, and the runs are merged at the end straight from bytes to bytes, so
- * sorting every line of a multi-GB bundle needs bounded memory and never decodes a record twice. Nothing but the tool's
- * own records reaches the file system, and the files are removed afterwards.
+ * An external merge sort for text records by a numeric key (equal keys keep their arrival order). Each record is
+ * encoded into one reused run buffer as it arrives, with only its key and offset indexed, so no record stays alive as a
+ * string; a full buffer is sorted by the index and written as a run file; the runs are merged at the end straight from
+ * bytes to bytes. Sorting every line of a multi-GB bundle so needs bounded memory, little garbage collection and no
+ * decoding. Nothing but the tool's own records reaches the file system, and the files are removed afterwards.
  */
 export class SortedSpool {
-  private buffer: Entry[] = [];
-  private bufferedChars = 0;
+  private buf: Buffer;
+  private used = 0;
+  private keys: Float64Array;
+  private starts: Int32Array;
+  private count = 0;
   private runs: string[] = [];
   private dir: string | null = null;
 
-  constructor(private readonly runChars = 16 * 1024 * 1024) {}
+  constructor(runBytes = DEFAULT_RUN_BYTES) {
+    this.buf = Buffer.allocUnsafe(runBytes);
+    // records are rarely shorter than 64 bytes; a buffer of shorter ones is spilled when the index is full
+    const capacity = Math.max(16, Math.ceil(runBytes / 64));
+    this.keys = new Float64Array(capacity);
+    this.starts = new Int32Array(capacity + 1);
+  }
 
   add(key: number, text: string): void {
-    this.buffer.push({ key, text });
-    this.bufferedChars += text.length;
-    if (this.bufferedChars >= this.runChars) this.spill();
+    const most = text.length * 3; // UTF-8 needs at most 3 bytes per UTF-16 unit
+    if (this.used + most > this.buf.length || this.count === this.keys.length) {
+      this.spill();
+      if (most > this.buf.length) this.buf = Buffer.allocUnsafe(most);
+    }
+    this.keys[this.count] = key;
+    this.starts[this.count] = this.used;
+    this.used += this.buf.write(text, this.used, 'utf8');
+    this.count++;
   }
 
   /** Hands every record's text, in key order and each followed by a newline, to `write`; then removes the files. */
@@ -40,46 +50,58 @@ export class SortedSpool {
     try {
       if (this.runs.length === 0) {
         const out = new ByteBatch(write);
-        for (const entry of this.buffer.sort(byKey)) await out.text(entry.text);
+        for (const i of this.order()) await out.bytes(this.buf, this.starts[i], this.starts[i + 1]);
         await out.flush();
         return;
       }
       this.spill();
       await mergeRuns(this.runs, write);
     } finally {
-      this.buffer = [];
+      this.count = 0;
+      this.used = 0;
       if (this.dir) await rm(this.dir, { recursive: true, force: true });
     }
   }
 
+  /** Indices of the buffered records in key order; logs arrive mostly in order, so mostly no sort is needed. */
+  private order(): number[] {
+    const { keys, count } = this;
+    this.starts[count] = this.used;
+    const order = Array.from({ length: count }, (_, i) => i);
+    let sorted = true;
+    for (let i = 1; i < count && sorted; i++) sorted = keys[i - 1] <= keys[i];
+    // Array sort is stable (and fast on concatenated sorted stretches, one per file)
+    return sorted ? order : order.sort((a, b) => keys[a] - keys[b]);
+  }
+
   /** Writes the buffer as one sorted run. Synchronous so that producers need no back-pressure. */
   private spill(): void {
-    if (this.buffer.length === 0) return;
+    if (this.count === 0) return;
     this.dir ??= mkdtempSync(join(tmpdir(), 'harvester-postmortem-sort-'));
     const path = join(this.dir, `run-${this.runs.length}`);
     const fd = openSync(path, 'w');
     try {
-      let buf = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
+      let out = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
       let used = 0;
-      for (const { key, text } of this.buffer.sort(byKey)) {
-        const most = HEADER_BYTES + text.length * 3; // UTF-8 needs at most 3 bytes per UTF-16 unit
-        if (used + most > buf.length) {
-          writeSync(fd, buf, 0, used);
+      for (const i of this.order()) {
+        const start = this.starts[i];
+        const length = this.starts[i + 1] - start;
+        if (used + HEADER_BYTES + length > out.length) {
+          writeSync(fd, out, 0, used);
           used = 0;
-          if (most > buf.length) buf = Buffer.allocUnsafe(most);
+          if (HEADER_BYTES + length > out.length) out = Buffer.allocUnsafe(HEADER_BYTES + length);
         }
-        const length = buf.write(text, used + HEADER_BYTES, 'utf8');
-        buf.writeDoubleLE(key, used);
-        buf.writeUInt32LE(length, used + 8);
-        used += HEADER_BYTES + length;
+        out.writeDoubleLE(this.keys[i], used);
+        out.writeUInt32LE(length, used + 8);
+        used += HEADER_BYTES + this.buf.copy(out, used + HEADER_BYTES, start, start + length);
       }
-      writeSync(fd, buf, 0, used);
+      writeSync(fd, out, 0, used);
     } finally {
       closeSync(fd);
     }
     this.runs.push(path);
-    this.buffer = [];
-    this.bufferedChars = 0;
+    this.count = 0;
+    this.used = 0;
   }
 }
 
@@ -89,13 +111,6 @@ class ByteBatch {
   private used = 0;
 
   constructor(private readonly write: (bytes: Buffer) => Promise<void>) {}
-
-  async text(text: string): Promise<void> {
-    const most = text.length * 3 + 1;
-    if (this.used + most > this.buf.length) await this.flush(most);
-    this.used += this.buf.write(text, this.used, 'utf8');
-    this.buf[this.used++] = 10;
-  }
 
   async bytes(source: Buffer, start: number, end: number): Promise<void> {
     const most = end - start + 1;
