@@ -9,8 +9,6 @@ import { CHUNK_BYTES, describeReadError, memberContent } from './member-stream.j
 import { createReadContext, removeTemporaryFiles, withinNestingLimit, type ReadContext } from './read-context.js';
 import type { TempFile } from './temp-file.js';
 import type { BundleMember, BundleSource, ReadLimits, ReadProblem } from './types.js';
-import { listZip } from './zip-listing.js';
-import { zipMembers } from './zip-source.js';
 
 interface DirectoryFile {
   /** Path relative to the bundle root. */
@@ -32,6 +30,7 @@ async function* directoryZipMembers(file: DirectoryFile, ctx: ReadContext): Asyn
   }
   try {
     const range = new FileRange(handle, 0, file.size);
+    const [{ listZip }, { zipMembers }] = await Promise.all([import('./zip-listing.js'), import('./zip-source.js')]);
     const listing = await listZip(range);
     yield* zipMembers({ path: file.path, range, listing, prefix: nestedPath(file.path, ''), root: '' }, { ...ctx, depth: ctx.depth + 1 });
   } finally {

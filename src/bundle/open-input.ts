@@ -1,12 +1,9 @@
 import { open, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { constants, gunzipSync } from 'node:zlib';
-import { openDirectorySource } from './directory-source.js';
 import { UsageError } from './errors.js';
 import { openFileSource, type LooseFile } from './file-source.js';
-import { openTarSource } from './tar-source.js';
 import { DEFAULT_LIMITS, type BundleSource, type Packing, type ReadLimits } from './types.js';
-import { openZipSource } from './zip-source.js';
 
 export { detectInputKind } from './detect-input-kind.js';
 
@@ -112,7 +109,9 @@ export async function openInput(path: string, limits: Partial<ReadLimits> = {}):
   const readLimits: ReadLimits = { ...DEFAULT_LIMITS, ...limits };
   const input = await statInput(path);
   const displayPath = displayPathOf(input.absolute);
+  // Each reader (and its archive library) is loaded only for an input that needs it: start-up stays short.
   if (input.isDirectory) {
+    const { openDirectorySource } = await import('./directory-source.js');
     try {
       return await openDirectorySource(input.absolute, displayPath, readLimits);
     } catch (err) {
@@ -121,8 +120,10 @@ export async function openInput(path: string, limits: Partial<ReadLimits> = {}):
   }
   const head = await readHead(path, input.absolute);
   const packing = await packingOf(path, input, head);
-  if (packing === 'zip') return openZipSource(input.absolute, displayPath, readLimits);
-  if (packing === 'tar' || packing === 'tar.gz') return openTarSource(input.absolute, displayPath, packing === 'tar.gz', readLimits);
+  if (packing === 'zip') return (await import('./zip-source.js')).openZipSource(input.absolute, displayPath, readLimits);
+  if (packing === 'tar' || packing === 'tar.gz') {
+    return (await import('./tar-source.js')).openTarSource(input.absolute, displayPath, packing === 'tar.gz', readLimits);
+  }
   return openFileSource([looseFile(input, head)], readLimits);
 }
 
