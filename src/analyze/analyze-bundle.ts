@@ -11,7 +11,6 @@ import { collectObjectTimes, objectTimeKeyEvent } from '../k8s/object-times.js';
 import type { BundleFacts, ObjectIndex } from '../k8s/types.js';
 import type { PostmortemReport } from '../report/model.js';
 import { createEngine } from '../rules/engine.js';
-import { compileLiteralFinder } from '../rules/literal-finder.js';
 import type { RuleModule } from '../rules/types.js';
 import { compareText, compareTime } from '../util/compare.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -26,6 +25,8 @@ export interface AnalyzeOptions {
   maxEvidence: number;
   /** The injected clock: the report's generatedAt. */
   now: number;
+  /** Worker threads that read log members (0 or absent: the main thread does). */
+  threads?: number;
 }
 
 const byTimeThenNode = (a: KeyEvent, b: KeyEvent): number =>
@@ -69,7 +70,8 @@ export async function analyzeBundle(path: string, options: AnalyzeOptions): Prom
       fileStart: (event, member) => engine.fileStart(event, member),
       object: (object) => engine.object(object),
     },
-    candidates: compileLiteralFinder(engine.literals),
+    candidates: engine.literals,
+    threads: options.threads,
   });
   members.push(...scan.members);
   unreadable.push(...scan.coverage.unreadable);

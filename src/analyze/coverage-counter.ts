@@ -3,6 +3,7 @@ import { hasOwnTime } from '../formats/parse-line.js';
 import type { LogEvent } from '../formats/types.js';
 import type { Coverage, CoverageFile } from '../report/model.js';
 import { compareText } from '../util/compare.js';
+import type { LogScan } from './scan-log.js';
 
 /** Per-file line counts and time ranges, gathered while the scan streams. */
 export class FileCoverage {
@@ -34,15 +35,17 @@ export class FileCoverage {
 }
 
 export class CoverageCounter {
-  private readonly perFile: FileCoverage[] = [];
+  private readonly perFile: CoverageFile[] = [];
   private readonly byFormat = new Map<string, number>();
   private readonly problems: { file: string; reason: string }[] = [];
   private readonly limits = new Map<string, { count: number; example: string }>();
 
-  file(info: MemberInfo): FileCoverage {
-    const file = new FileCoverage(info, this.byFormat);
-    this.perFile.push(file);
-    return file;
+  /** A log member that was read (see scanLog). */
+  add(scan: LogScan): void {
+    this.perFile.push(scan.file);
+    for (const [format, count] of Object.entries(scan.formats)) this.byFormat.set(format, (this.byFormat.get(format) ?? 0) + count);
+    if (scan.binary) this.unreadable(scan.file.file, 'binary content, not a text log');
+    if (scan.cutLines > 0) this.limitHit('max-line-bytes', scan.cutLines, scan.file.file);
   }
 
   unreadable(file: string, reason: string): void {
@@ -56,7 +59,7 @@ export class CoverageCounter {
   }
 
   files(): CoverageFile[] {
-    return this.perFile.map((f) => f.entry).sort((a, b) => compareText(a.file, b.file));
+    return [...this.perFile].sort((a, b) => compareText(a.file, b.file));
   }
 
   result(): Omit<Coverage, 'ruleFailures'> {

@@ -1,15 +1,18 @@
 import type { Readable } from 'node:stream';
 import { openInput } from '../bundle/open-input.js';
 import { detectInputKind } from '../bundle/detect-input-kind.js';
-import { readLines, type ByteFinder } from '../bundle/line-reader.js';
+import { readLines } from '../bundle/line-reader.js';
 import type { BundleMember, InputKind, MemberInfo, MemberKind, Packing, ReadLimits } from '../bundle/types.js';
-import { createLineParser, hasOwnTime } from '../formats/parse-line.js';
 import type { LogEvent } from '../formats/types.js';
 import { createYamlListReader } from '../k8s/load-yaml-list.js';
 import { parseHarvesterRelease, readMetadata, type BundleMetadata } from '../k8s/bundle-facts.js';
 import type { K8sObject } from '../k8s/types.js';
 import type { Coverage, CoverageFile } from '../report/model.js';
+import { compileLiteralFinder } from '../rules/literal-finder.js';
 import { CoverageCounter } from './coverage-counter.js';
+import { LogScanPool, type PooledScan } from './log-scan-pool.js';
+import { InOrder } from './in-order.js';
+import { scanLog, type LogScanSettings } from './scan-log.js';
 
 /** Receives what the scan reads, as it reads it. */
 export interface ScanSink {
@@ -26,10 +29,12 @@ export interface ScanOptions {
   /** Read yamls/ into objects (default true); `events` needs log lines only. */
   objects?: boolean;
   /**
-   * Parse only the lines in which the finder finds something (plus each file's first lines and the lines around chunk
+   * Parse only the lines that contain one of these literals (plus each file's first lines and the lines around chunk
    * boundaries); the others are counted, never decoded. Default: every line.
    */
-  candidates?: ByteFinder;
+  candidates?: readonly string[];
+  /** Threads that read log members besides the main thread (default 0: the main thread reads them). */
+  threads?: number;
 }
 
 export interface ScanResult {
@@ -60,15 +65,12 @@ const LOG_KINDS: ReadonlySet<MemberKind> = new Set<MemberKind>([
 const MAX_TEXT_MEMBER_BYTES = 16 * 1024 * 1024;
 /** The one node config file read: the node's installed Harvester release. */
 const HARVESTER_RELEASE = '/configs/etc/harvester-release.yaml';
-/** Lines parsed at the start of every log whatever their text: the file's format and where its record begins. */
-const HEAD_LINES = 64;
-/** How far the head goes on looking for the first line with a time (a script's output may start without times). */
-const MAX_HEAD_LINES = 10_000;
 const NODE_ARCHIVE = /^nodes\/([^/!]+?)(?:\.zip)?(?:!\/|\/|$)/;
 
 /**
  * One streaming pass over an input: every member is read once, logs line by line into the sink, YAML Lists into
- * objects. Data problems never throw; they end up in the coverage.
+ * objects. Data problems never throw; they end up in the coverage. With threads, log members are read by worker
+ * threads while the main thread goes on with the archive; the sink still gets everything in member order.
  */
 export async function scanBundle(path: string, options: ScanOptions): Promise<ScanResult> {
   const source = await openInput(path, options.limits);
@@ -79,6 +81,16 @@ export async function scanBundle(path: string, options: ScanOptions): Promise<Sc
   const nodeArchives = new Set<string>();
   let metadata: BundleMetadata | null = null;
   const textBound = Math.min(MAX_TEXT_MEMBER_BYTES, options.limits.maxTotalBytes);
+  const { sink } = options;
+  const logSettings: LogScanSettings = {
+    zone: options.zone,
+    maxLineBytes: options.limits.maxLineBytes,
+    finder: options.candidates ? compileLiteralFinder(options.candidates) : null,
+  };
+  const pool = options.threads
+    ? new LogScanPool(options.threads, { zone: options.zone, maxLineBytes: options.limits.maxLineBytes, literals: options.candidates ?? null })
+    : null;
+  const inOrder = new InOrder();
   try {
     for await (const member of source.members((problem) => coverage.unreadable(problem.file, problem.reason))) {
       const { info } = member;
@@ -92,18 +104,29 @@ export async function scanBundle(path: string, options: ScanOptions): Promise<Sc
           const release = parseHarvesterRelease(await readText(await member.open(), textBound));
           if (release.harvester) nodeReleases[info.node] = release.harvester;
         } else if (info.kind === 'yaml-list' && options.objects !== false) {
-          await scanYamlList(member, options, coverage, (object) => {
-            objects.push(object);
-            options.sink.object?.(object);
+          const read: K8sObject[] = [];
+          await scanYamlList(member, options, coverage, (object) => read.push(object));
+          objects.push(...read);
+          inOrder.add(() => {
+            for (const object of read) sink.object?.(object);
           });
         } else if (LOG_KINDS.has(info.kind)) {
-          await scanLog(member, metadata?.createdAt ?? member.mtime, options, coverage);
+          const anchorMs = metadata?.createdAt ?? member.mtime;
+          if (pool) {
+            const { result } = await pool.scan(await member.open(), info, anchorMs);
+            inOrder.add(result.then((scan) => () => deliverPooled(scan, info, sink, coverage)));
+          } else {
+            coverage.add(await scanLog(await member.open(), info, anchorMs, logSettings, (event, fileStart) => deliver(event, fileStart, info, sink)));
+          }
         }
       } catch (error) {
         coverage.unreadable(info.path, (error as Error).message);
       }
+      inOrder.deliverReady();
     }
+    await inOrder.deliverAll();
   } finally {
+    await pool?.close();
     await source.close();
   }
   return {
@@ -120,35 +143,18 @@ export async function scanBundle(path: string, options: ScanOptions): Promise<Sc
   };
 }
 
-async function scanLog(member: BundleMember, anchorMs: number | null, options: ScanOptions, coverage: CoverageCounter): Promise<void> {
-  const { info } = member;
-  const { sink } = options;
-  const parser = createLineParser(info, { anchorMs, zone: options.zone });
-  const file = coverage.file(info);
-  let timed = false;
-  const head = (lineNo: number, line: string): boolean => {
-    timed ||= parser.ownTime(line) !== null;
-    return lineNo < HEAD_LINES || (!timed && lineNo < MAX_HEAD_LINES);
-  };
-  const select = options.candidates ? { finder: options.candidates, head } : undefined;
-  const reader = readLines(await member.open(), { maxLineBytes: options.limits.maxLineBytes, select });
-  let started = false;
-  for await (const chunk of reader) {
-    const { lines, numbers } = chunk;
-    for (let i = 0; i < lines.length; i++) {
-      const event = parser.parse(lines[i], numbers[i], chunk.skippedBefore(i));
-      file.count(event);
-      if (!started && hasOwnTime(event)) {
-        started = true;
-        sink.fileStart?.(event, info);
-      }
-      sink.event?.(event, info);
-    }
+function deliver(event: LogEvent, fileStart: boolean, info: MemberInfo, sink: ScanSink): void {
+  if (fileStart) sink.fileStart?.(event, info);
+  sink.event?.(event, info);
+}
+
+function deliverPooled(result: PooledScan, info: MemberInfo, sink: ScanSink, coverage: CoverageCounter): void {
+  if (!result.ok) {
+    coverage.unreadable(info.path, result.error);
+    return;
   }
-  const { stats } = reader;
-  file.lines(stats.lines);
-  if (stats.binary) coverage.unreadable(info.path, 'binary content, not a text log');
-  if (stats.cutLines > 0) coverage.limitHit('max-line-bytes', stats.cutLines, info.path);
+  for (const { event, fileStart } of result.events) deliver(event, fileStart, info, sink);
+  coverage.add(result.scan);
 }
 
 /** A YAML List, item by item as its lines stream in. */

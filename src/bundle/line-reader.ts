@@ -20,9 +20,9 @@ export interface ByteFinder {
 
 /**
  * Which lines to decode: the member's first lines while `head` asks for more, each line in which `finder` finds
- * something, and at every chunk boundary the line it splits and the last complete line before it (so the times lines
- * inherit stay exact across chunks, and the member's last line is always read). Without a selection every line is
- * yielded.
+ * something, and at every block boundary (each `blockBytes` of the member) the line it splits and the last complete
+ * line before it (so the times lines inherit stay exact across blocks, and the member's last line is always read).
+ * Without a selection every line is yielded.
  */
 export interface LineSelection {
   finder: ByteFinder;
@@ -47,6 +47,8 @@ export interface LineReader extends AsyncIterable<LineChunk> {
 }
 
 export const BINARY_SNIFF_BYTES = 8192;
+/** A selection reads the input in blocks of this size (see `blocks`). */
+const BLOCK_BYTES = 1 << 20;
 /** The ReadProblem reason for a member skipped because `stats.binary` came back true. */
 export const BINARY_CONTENT = 'binary content';
 const LF = 10;
@@ -78,7 +80,7 @@ function lineStartBefore(buf: Buffer, nl: number, floor: number): number {
  * break the memory bound. With a selection, lines nobody asked for are counted but never decoded. Breaking out of the
  * iteration destroys the stream.
  */
-export function readLines(stream: Readable, opts: { maxLineBytes: number; select?: LineSelection }): LineReader {
+export function readLines(stream: Readable, opts: { maxLineBytes: number; select?: LineSelection; blockBytes?: number }): LineReader {
   const max = Math.max(1, opts.maxLineBytes);
   const select = opts.select ?? null;
   let inHead = select !== null;
@@ -226,6 +228,34 @@ export function readLines(stream: Readable, opts: { maxLineBytes: number; select
     return out.lines.length > 0 ? out : null;
   };
 
+  // Only a selection depends on where chunks end (it reads the lines around each boundary), and a stream's chunks
+  // depend on timing: the selection sees the input re-cut at fixed offsets, so what it parses never varies.
+  const blockBytes = select ? (opts.blockBytes ?? BLOCK_BYTES) : 0;
+  let block: Buffer | null = null;
+  let blockUsed = 0;
+  function* blocks(buf: Buffer): Generator<Buffer> {
+    if (blockBytes === 0) {
+      yield buf;
+      return;
+    }
+    for (let offset = 0; offset < buf.length; ) {
+      if (blockUsed === 0 && buf.length - offset >= blockBytes) {
+        yield buf.subarray(offset, offset + blockBytes);
+        offset += blockBytes;
+        continue;
+      }
+      block ??= Buffer.allocUnsafe(blockBytes);
+      const copied = buf.copy(block, blockUsed, offset, Math.min(buf.length, offset + blockBytes - blockUsed));
+      blockUsed += copied;
+      offset += copied;
+      if (blockUsed === blockBytes) {
+        blockUsed = 0;
+        // reused for the next block: the lines of this one are consumed before the generator resumes
+        yield block;
+      }
+    }
+  }
+
   async function* iterate(): AsyncGenerator<LineChunk> {
     const head: Buffer[] = [];
     let headBytes = 0;
@@ -242,24 +272,31 @@ export function readLines(stream: Readable, opts: { maxLineBytes: number; select
     };
     try {
       for await (const chunk of stream) {
-        const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+        let buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
         stats.bytes += buf.length;
-        if (sniffed) {
-          const lines = split(buf, false);
-          if (lines) yield lines;
-          continue;
+        if (!sniffed) {
+          head.push(buf);
+          headBytes += buf.length;
+          if (headBytes < BINARY_SNIFF_BYTES) continue;
+          const first = sniff();
+          if (!first) return;
+          buf = first;
         }
-        head.push(buf);
-        headBytes += buf.length;
-        if (headBytes < BINARY_SNIFF_BYTES) continue;
+        for (const piece of blocks(buf)) {
+          const lines = split(piece, false);
+          if (lines) yield lines;
+        }
+      }
+      if (!sniffed) {
         const first = sniff();
         if (!first) return;
-        const lines = split(first, false);
-        if (lines) yield lines;
+        for (const piece of blocks(first)) {
+          const lines = split(piece, false);
+          if (lines) yield lines;
+        }
       }
-      const first = sniffed ? Buffer.alloc(0) : sniff();
-      if (!first) return;
-      const lines = split(first, true);
+      const rest = blockUsed > 0 ? block!.subarray(0, blockUsed) : Buffer.alloc(0);
+      const lines = split(rest, true);
       if (lines) yield lines;
     } finally {
       if (!stream.destroyed) stream.destroy();

@@ -31,6 +31,7 @@ interface AnalyzeOptionValues extends InputOptionValues, RuleOptionValues, Redac
   maxEvidence: number;
   maxBytes: number;
   ruleDocs: string;
+  jobs: number;
 }
 
 export function registerAnalyzeCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -43,6 +44,7 @@ export function registerAnalyzeCommand(program: Command, io: CliIo, setExit: (co
     .option('--now <time>', 'the report clock (ISO-8601), for reproducible reports', parseTime)
     .option('--max-evidence <n>', 'evidence lines kept per finding', parsePositiveInt, DEFAULT_MAX_EVIDENCE)
     .option('--max-bytes <n>', 'size budget of the Markdown report; evidence is trimmed, never findings', parsePositiveInt, DEFAULT_MAX_BYTES)
+    .option('-j, --jobs <n>', 'threads reading log members (1: all on the main thread; the report is the same)', parsePositiveInt, 1)
     .option('--rule-docs <url>', 'where finding links point to', 'https://github.com/harvester-postmortem/harvester-postmortem/blob/main/rules/README.md');
   addInputOptions(command);
   addRuleOptions(command);
@@ -55,6 +57,7 @@ export function registerAnalyzeCommand(program: Command, io: CliIo, setExit: (co
       rules,
       maxEvidence: options.maxEvidence,
       now: options.now ?? io.now(),
+      threads: options.jobs > 1 ? options.jobs : 0,
     });
     const redaction = redactionFrom(options);
     const text = renderReport(redaction ? redactReport(report, redaction) : report, options.format, {

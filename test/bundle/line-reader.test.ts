@@ -133,10 +133,10 @@ describe('readLines with a selection', () => {
     skipped: string[];
   }
 
-  async function selected(chunks: (string | Buffer)[], literals: string[], headLines: number, maxLineBytes = 1024) {
+  async function selected(chunks: (string | Buffer)[], literals: string[], headLines: number, maxLineBytes = 1024, blockBytes?: number) {
     const finder = compileLiteralFinder(literals);
     const head = (lineNo: number): boolean => lineNo < headLines;
-    const reader = readLines(Readable.from(chunks.map((c) => Buffer.from(c))), { maxLineBytes, select: { finder, head } });
+    const reader = readLines(Readable.from(chunks.map((c) => Buffer.from(c))), { maxLineBytes, select: { finder, head }, blockBytes });
     const out: Yielded[] = [];
     for await (const chunk of reader) {
       chunk.lines.forEach((line, i) => out.push({ line, number: chunk.numbers[i], skipped: [...chunk.skippedBefore(i)] }));
@@ -160,7 +160,7 @@ describe('readLines with a selection', () => {
     expect(stats).toMatchObject({ lines: 9, cutLines: 0 });
   });
 
-  it('agrees with reading every line, whatever the chunking: same numbers, texts, counts; skipped lines in between', async () => {
+  it('agrees with reading every line, whatever the chunking and block size: same numbers, texts, counts; skipped lines in between', async () => {
     const next = seededRandom(11);
     const words = ['noise', 'Killed process', 'x', '', 'PDB', 'é', 'pad pad pad pad', 'Kill', 'ed process'];
     for (let round = 0; round < 60; round++) {
@@ -176,8 +176,13 @@ describe('readLines with a selection', () => {
       }
       const max = 8 + Math.floor(next() * 40);
       const all = await linesOf(chunks, max);
-      const { out, stats } = await selected(chunks, ['Killed process', 'PDB'], Math.floor(next() * 3), max);
+      const headLines = Math.floor(next() * 3);
+      const blockBytes = 1 + Math.floor(next() * 64);
+      const { out, stats } = await selected(chunks, ['Killed process', 'PDB'], headLines, max, blockBytes);
       expect(stats).toEqual(all.stats);
+      // the same lines, however the stream happens to be chunked
+      const whole = await selected([text], ['Killed process', 'PDB'], headLines, max, blockBytes);
+      expect(whole.out).toEqual(out);
       let previous = 0;
       for (const y of out) {
         expect(y.number).toBeGreaterThan(previous);
