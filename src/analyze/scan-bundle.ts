@@ -10,8 +10,7 @@ import type { K8sObject } from '../k8s/types.js';
 import type { Coverage, CoverageFile } from '../report/model.js';
 import { compileLiteralFinder } from '../rules/literal-finder.js';
 import { CoverageCounter } from './coverage-counter.js';
-import { LogScanPool, type PooledScan } from './log-scan-pool.js';
-import { InOrder } from './in-order.js';
+import { FinderPool } from './finder-pool.js';
 import { scanLog, type LogScanSettings } from './scan-log.js';
 
 /** Receives what the scan reads, as it reads it. */
@@ -33,7 +32,7 @@ export interface ScanOptions {
    * boundaries); the others are counted, never decoded. Default: every line.
    */
   candidates?: readonly string[];
-  /** Threads that read log members besides the main thread (default 0: the main thread reads them). */
+  /** Threads that search the candidates' literals beside the main thread (default 0: the main thread does). */
   threads?: number;
 }
 
@@ -69,8 +68,8 @@ const NODE_ARCHIVE = /^nodes\/([^/!]+?)(?:\.zip)?(?:!\/|\/|$)/;
 
 /**
  * One streaming pass over an input: every member is read once, logs line by line into the sink, YAML Lists into
- * objects. Data problems never throw; they end up in the coverage. With threads, log members are read by worker
- * threads while the main thread goes on with the archive; the sink still gets everything in member order.
+ * objects. Data problems never throw; they end up in the coverage. With threads, the literal search runs in them,
+ * block by block, while the main thread reads on; nothing else changes.
  */
 export async function scanBundle(path: string, options: ScanOptions): Promise<ScanResult> {
   const source = await openInput(path, options.limits);
@@ -82,15 +81,13 @@ export async function scanBundle(path: string, options: ScanOptions): Promise<Sc
   let metadata: BundleMetadata | null = null;
   const textBound = Math.min(MAX_TEXT_MEMBER_BYTES, options.limits.maxTotalBytes);
   const { sink } = options;
+  const candidates = options.candidates ?? null;
+  const pool = candidates && options.threads ? new FinderPool(options.threads, candidates) : null;
   const logSettings: LogScanSettings = {
     zone: options.zone,
     maxLineBytes: options.limits.maxLineBytes,
-    finder: options.candidates ? compileLiteralFinder(options.candidates) : null,
+    finder: pool ?? (candidates ? compileLiteralFinder(candidates) : null),
   };
-  const pool = options.threads
-    ? new LogScanPool(options.threads, { zone: options.zone, maxLineBytes: options.limits.maxLineBytes, literals: options.candidates ?? null })
-    : null;
-  const inOrder = new InOrder();
   try {
     for await (const member of source.members((problem) => coverage.unreadable(problem.file, problem.reason))) {
       const { info } = member;
@@ -104,27 +101,18 @@ export async function scanBundle(path: string, options: ScanOptions): Promise<Sc
           const release = parseHarvesterRelease(await readText(await member.open(), textBound));
           if (release.harvester) nodeReleases[info.node] = release.harvester;
         } else if (info.kind === 'yaml-list' && options.objects !== false) {
-          const read: K8sObject[] = [];
-          await scanYamlList(member, options, coverage, (object) => read.push(object));
-          objects.push(...read);
-          inOrder.add(() => {
-            for (const object of read) sink.object?.(object);
+          await scanYamlList(member, options, coverage, (object) => {
+            objects.push(object);
+            sink.object?.(object);
           });
         } else if (LOG_KINDS.has(info.kind)) {
           const anchorMs = metadata?.createdAt ?? member.mtime;
-          if (pool) {
-            const { result } = await pool.scan(await member.open(), info, anchorMs);
-            inOrder.add(result.then((scan) => () => deliverPooled(scan, info, sink, coverage)));
-          } else {
-            coverage.add(await scanLog(await member.open(), info, anchorMs, logSettings, (event, fileStart) => deliver(event, fileStart, info, sink)));
-          }
+          coverage.add(await scanLog(await member.open(), info, anchorMs, logSettings, (event, fileStart) => deliver(event, fileStart, info, sink)));
         }
       } catch (error) {
         coverage.unreadable(info.path, (error as Error).message);
       }
-      inOrder.deliverReady();
     }
-    await inOrder.deliverAll();
   } finally {
     await pool?.close();
     await source.close();
@@ -146,15 +134,6 @@ export async function scanBundle(path: string, options: ScanOptions): Promise<Sc
 function deliver(event: LogEvent, fileStart: boolean, info: MemberInfo, sink: ScanSink): void {
   if (fileStart) sink.fileStart?.(event, info);
   sink.event?.(event, info);
-}
-
-function deliverPooled(result: PooledScan, info: MemberInfo, sink: ScanSink, coverage: CoverageCounter): void {
-  if (!result.ok) {
-    coverage.unreadable(info.path, result.error);
-    return;
-  }
-  for (const { event, fileStart } of result.events) deliver(event, fileStart, info, sink);
-  coverage.add(result.scan);
 }
 
 /** A YAML List, item by item as its lines stream in. */

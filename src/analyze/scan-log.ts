@@ -1,18 +1,18 @@
 import type { Readable } from 'node:stream';
-import { readLines, type ByteFinder } from '../bundle/line-reader.js';
+import { readLines, type BlockScanner, type ByteFinder } from '../bundle/line-reader.js';
 import type { MemberInfo } from '../bundle/types.js';
 import { createLineParser, hasOwnTime } from '../formats/parse-line.js';
 import type { LogEvent } from '../formats/types.js';
 import type { CoverageFile } from '../report/model.js';
 import { FileCoverage } from './coverage-counter.js';
 
-/** How a log member is read, the same on the main thread and in a worker. */
+/** How a log member is read. */
 export interface LogScanSettings {
   /** Zone of zone-less node times. */
   zone: string;
   maxLineBytes: number;
   /** Parse only the lines it finds something in (and the lines around them); null: every line. */
-  finder: ByteFinder | null;
+  finder: ByteFinder | BlockScanner | null;
 }
 
 /** What reading one log member found besides its events. */

@@ -18,6 +18,16 @@ export interface ByteFinder {
   find(bytes: Uint8Array, from: number, to: number): number;
 }
 
+/** Searches whole blocks ahead of the reader (in other threads), each block's answers served as a finder. */
+export interface BlockScanner {
+  /** How many blocks to hand over ahead of the one being split. */
+  readonly ahead: number;
+  /** The finder of a block (which must not change until the finder was used). */
+  scan(block: Uint8Array): Promise<ByteFinder>;
+}
+
+const isScanner = (finder: ByteFinder | BlockScanner): finder is BlockScanner => 'scan' in finder;
+
 /**
  * Which lines to decode: the member's first lines while `head` asks for more, each line in which `finder` finds
  * something, and at every block boundary (each `blockBytes` of the member) the line it splits and the last complete
@@ -25,7 +35,8 @@ export interface ByteFinder {
  * Without a selection every line is yielded.
  */
 export interface LineSelection {
-  finder: ByteFinder;
+  /** A finder, or threads that search each block in advance. */
+  finder: ByteFinder | BlockScanner;
   /** Called after each line of the member's head with its number and text: whether the next line is wanted too. */
   head(lineNo: number, line: string): boolean;
 }
@@ -49,6 +60,9 @@ export interface LineReader extends AsyncIterable<LineChunk> {
 export const BINARY_SNIFF_BYTES = 8192;
 /** A selection reads the input in blocks of this size (see `blocks`). */
 const BLOCK_BYTES = 1 << 20;
+/** Block buffers of finished readers, for the next ones: a member after member must not cost a mebibyte each. */
+const spareBlocks: Buffer[] = [];
+const MAX_SPARE_BLOCKS = 4;
 /** The ReadProblem reason for a member skipped because `stats.binary` came back true. */
 export const BINARY_CONTENT = 'binary content';
 const LF = 10;
@@ -193,7 +207,7 @@ export function readLines(stream: Readable, opts: { maxLineBytes: number; select
     if (pos <= lastNl) take(lineStartBefore(buf, lastNl, pos), lastNl);
   };
 
-  const split = (buf: Buffer, atEnd: boolean): LineChunk | null => {
+  const split = (buf: Buffer, atEnd: boolean, finder: ByteFinder | null = null): LineChunk | null => {
     const out = new Output(buf);
     let start = 0;
     const firstNl = buf.indexOf(LF);
@@ -204,7 +218,7 @@ export function readLines(stream: Readable, opts: { maxLineBytes: number; select
     }
     const lastNl = firstNl === -1 ? -1 : buf.lastIndexOf(LF);
     if (lastNl >= start) {
-      if (select) selectedLines(out, buf, start, lastNl, select.finder);
+      if (select) selectedLines(out, buf, start, lastNl, finder!);
       else everyLine(out, buf, start, lastNl);
       start = lastNl + 1;
     }
@@ -232,27 +246,60 @@ export function readLines(stream: Readable, opts: { maxLineBytes: number; select
   // depend on timing: the selection sees the input re-cut at fixed offsets, so what it parses never varies.
   const blockBytes = select ? (opts.blockBytes ?? BLOCK_BYTES) : 0;
   let block: Buffer | null = null;
-  let blockUsed = 0;
+  /** The start of the next block, not copied until the block is complete (most members are smaller than one). */
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
   function* blocks(buf: Buffer): Generator<Buffer> {
     if (blockBytes === 0) {
       yield buf;
       return;
     }
-    for (let offset = 0; offset < buf.length; ) {
-      if (blockUsed === 0 && buf.length - offset >= blockBytes) {
-        yield buf.subarray(offset, offset + blockBytes);
-        offset += blockBytes;
+    let offset = 0;
+    if (pendingBytes > 0) {
+      offset = Math.min(buf.length, blockBytes - pendingBytes);
+      pending.push(buf.subarray(0, offset));
+      pendingBytes += offset;
+      if (pendingBytes < blockBytes) return;
+      block ??= spareBlocks.pop() ?? Buffer.allocUnsafe(blockBytes);
+      let at = 0;
+      for (const piece of pending) at += piece.copy(block, at);
+      pending = [];
+      pendingBytes = 0;
+      // reused for the next block: the lines of this one are consumed before the generator resumes
+      yield block;
+    }
+    for (; buf.length - offset >= blockBytes; offset += blockBytes) yield buf.subarray(offset, offset + blockBytes);
+    if (offset < buf.length) {
+      pending.push(buf.subarray(offset));
+      pendingBytes += buf.length - offset;
+    }
+  }
+
+  const scanner = select && isScanner(select.finder) ? select.finder : null;
+  const ownFinder = select && !isScanner(select.finder) ? select.finder : null;
+  /** Blocks handed to the scanner, in order, each with the promise of its finder. */
+  const scanning: { block: Buffer; finder: Promise<ByteFinder> }[] = [];
+
+  /** The lines of the blocks that are due: all of them at the end, else those beyond the scanner's look-ahead. */
+  async function* due(atEnd: boolean): AsyncGenerator<LineChunk> {
+    while (scanning.length > (atEnd ? 0 : scanner!.ahead)) {
+      const { block, finder } = scanning.shift()!;
+      const lines = split(block, false, await finder);
+      if (lines) yield lines;
+    }
+  }
+
+  async function* linesOf(buf: Buffer): AsyncGenerator<LineChunk> {
+    for (const piece of blocks(buf)) {
+      if (scanner) {
+        // the reblocking buffer is reused: a block waiting for its finder needs bytes of its own
+        const kept = piece === block ? Buffer.from(piece) : piece;
+        scanning.push({ block: kept, finder: scanner.scan(kept) });
+        yield* due(false);
         continue;
       }
-      block ??= Buffer.allocUnsafe(blockBytes);
-      const copied = buf.copy(block, blockUsed, offset, Math.min(buf.length, offset + blockBytes - blockUsed));
-      blockUsed += copied;
-      offset += copied;
-      if (blockUsed === blockBytes) {
-        blockUsed = 0;
-        // reused for the next block: the lines of this one are consumed before the generator resumes
-        yield block;
-      }
+      const lines = split(piece, false, ownFinder);
+      if (lines) yield lines;
     }
   }
 
@@ -282,24 +329,22 @@ export function readLines(stream: Readable, opts: { maxLineBytes: number; select
           if (!first) return;
           buf = first;
         }
-        for (const piece of blocks(buf)) {
-          const lines = split(piece, false);
-          if (lines) yield lines;
-        }
+        yield* linesOf(buf);
       }
       if (!sniffed) {
         const first = sniff();
         if (!first) return;
-        for (const piece of blocks(first)) {
-          const lines = split(piece, false);
-          if (lines) yield lines;
-        }
+        yield* linesOf(first);
       }
-      const rest = blockUsed > 0 ? block!.subarray(0, blockUsed) : Buffer.alloc(0);
-      const lines = split(rest, true);
+      if (scanner) yield* due(true);
+      // the last, partial block is searched here: it is small, and nothing comes after it
+      const rest = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+      const lines = split(rest, true, ownFinder ?? (rest.length > 0 ? await scanner!.scan(rest) : null));
       if (lines) yield lines;
     } finally {
       if (!stream.destroyed) stream.destroy();
+      if (block && block.length === BLOCK_BYTES && spareBlocks.length < MAX_SPARE_BLOCKS) spareBlocks.push(block);
+      block = null;
     }
   }
 
