@@ -48,12 +48,11 @@ describe('compileLiteralFinder', () => {
     const next = seededRandom(7);
     const alphabet = 'abcd :="\n';
     const pick = (n: number): string => Array.from({ length: n }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
-    let lanes = 0;
     for (let round = 0; round < 400; round++) {
       const literals = Array.from({ length: 1 + Math.floor(next() * 6) }, () => pick(1 + Math.floor(next() * (round % 4 === 0 ? 12 : round % 2 ? 3 : 8))));
-      // long haystacks run two lanes (over 512 bytes); literals are longer there so hits are rare enough to matter
+      // long haystacks with longer literals: long jumps, and hits rare enough that skipping past them would show
       let text = pick(Math.floor(next() * (round % 4 === 0 ? 3000 : 300)));
-      // planted occurrences, anywhere: in either lane, across the middle, at the ends
+      // planted occurrences, anywhere: at the start, the end, next to each other
       for (let k = Math.floor(next() * 3); k > 0; k--) {
         const at = Math.floor(next() * text.length);
         text = text.slice(0, at) + literals[Math.floor(next() * literals.length)] + text.slice(at);
@@ -62,11 +61,9 @@ describe('compileLiteralFinder', () => {
       const finder = compileLiteralFinder(literals);
       const from = Math.floor(next() * 20);
       const to = haystack.length - Math.floor(next() * 20);
-      if (round % 4 === 0) lanes += to - from >= 512 ? 1 : 0;
       expect(finder.find(haystack, from, to), `${JSON.stringify(literals)} in ${JSON.stringify(haystack.toString())}`).toBe(
         from >= to ? -1 : naiveFind(haystack, literals, from, to),
       );
     }
-    expect(lanes).toBeGreaterThan(50);
   });
 });
