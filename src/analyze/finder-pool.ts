@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { PACKAGE_ROOT } from '../version.js';
 import type { BlockScanner, ByteFinder } from '../bundle/line-reader.js';
 
 /** What a finder thread reports for one block: where candidate lines start, at most one hit per line. */
@@ -28,7 +30,7 @@ export class FinderPool implements BlockScanner {
   constructor(size: number, literals: readonly string[]) {
     this.ahead = 2 * size;
     this.workers = Array.from({ length: size }, () => {
-      const worker = new Worker(new URL('./finder-worker.js', import.meta.url), { workerData: literals });
+      const worker = new Worker(join(PACKAGE_ROOT, 'dist/analyze/finder-worker.js'), { workerData: literals });
       worker.on('message', ({ id, hits }: BlockHits) => {
         this.pending.get(id)?.resolve(hits);
         this.pending.delete(id);

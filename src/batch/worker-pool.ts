@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { PACKAGE_ROOT } from '../version.js';
 import type { AnalyzeJob } from './analyze-input.js';
 import type { BundleResult } from './types.js';
 
@@ -12,7 +14,7 @@ export class WorkerPool {
 
   constructor(size: number) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(new URL('./batch-worker.js', import.meta.url));
+      const worker = new Worker(join(PACKAGE_ROOT, 'dist/batch/batch-worker.js'));
       this.workers.push(worker);
       this.idle.push(worker);
     }

@@ -1,11 +1,11 @@
-import { isAbsolute, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { compareText } from '../util/compare.js';
+import { PACKAGE_ROOT } from '../version.js';
 import { ruleOrigin } from './sigma/rule-origin.js';
 import type { RuleModule, Severity } from './types.js';
 
-/** The shipped `rules/` directory (two levels up from src/rules/ and from dist/rules/ alike). */
-export const SHIPPED_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
+/** The shipped `rules/` directory. */
+export const SHIPPED_RULES_DIR = join(PACKAGE_ROOT, 'rules');
 
 export interface CatalogueOptions {
   /** Where the shipped declarative rules live; rule files elsewhere are the user's. */

@@ -1,15 +1,14 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { builtinRules } from './builtin/index.js';
 import { renderRuleIndex } from './rule-docs.js';
 import { loadRuleFiles } from './sigma/load-rule-files.js';
 import { parseFixture } from './testing/fixture-file.js';
 import type { RuleModule } from './types.js';
 import { compareText } from '../util/compare.js';
+import { PACKAGE_ROOT } from '../version.js';
 
-/** The repository (or package) root: two levels above this module, in src/rules/ and in dist/rules/ alike. */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const filesUnder = (path: string): string[] =>
   statSync(path).isDirectory()

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REGENERATE_RULE_DOCS, renderRuleIndex } from '../../src/rules/rule-docs.js';
 import type { RuleModule } from '../../src/rules/types.js';
-import { PACKAGE_ROOT, ruleIndexText } from '../../src/rules/write-rule-docs.js';
+import { ruleIndexText } from '../../src/rules/write-rule-docs.js';
+import { PACKAGE_ROOT } from '../../src/version.js';
 
 const rule = (id: string, over: Partial<RuleModule['meta']> = {}): RuleModule => ({
   id,

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinRules } from '../../src/rules/builtin/index.js';
 import { SEVERITIES } from '../../src/rules/types.js';
-import { documentedRules, PACKAGE_ROOT } from '../../src/rules/write-rule-docs.js';
+import { documentedRules } from '../../src/rules/write-rule-docs.js';
+import { PACKAGE_ROOT } from '../../src/version.js';
 
 const { rules } = documentedRules();
 const readme = readFileSync(join(PACKAGE_ROOT, 'rules', 'README.md'), 'utf8');
