@@ -1,14 +1,22 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileLiteralFinder } from '../rules/literal-finder.js';
-import type { BlockHits, BlockRequest } from './finder-pool.js';
+import type { BlockReply, BlockRequest, BlockThreadSettings } from './finder-pool.js';
 
-/** A finder thread: for each block, the first literal hit of every line that has one. */
-const finder = compileLiteralFinder(workerData as readonly string[]);
+/** A block thread: for each block, the first literal hit of every line that has one, and every line end. */
+const settings = workerData as BlockThreadSettings;
+const finder = compileLiteralFinder(settings.literals);
 const LF = 10;
+const CR = 13;
 
 parentPort!.on('message', (request: BlockRequest) => {
-  const { id } = request;
   const block = Buffer.from(request.block.buffer, request.block.byteOffset, request.block.byteLength);
+  const newlines: number[] = [];
+  const longLines: number[] = [];
+  for (let start = 0, nl = block.indexOf(LF); nl !== -1; start = nl + 1, nl = block.indexOf(LF, start)) {
+    newlines.push(nl);
+    const end = nl > start && block[nl - 1] === CR ? nl - 1 : nl;
+    if (end - start > settings.maxLineBytes) longLines.push(nl);
+  }
   const hits: number[] = [];
   for (let from = 0; ; ) {
     const hit = finder.find(block, from, block.length);
@@ -19,6 +27,6 @@ parentPort!.on('message', (request: BlockRequest) => {
     if (nl < 0) break;
     from = nl + 1;
   }
-  const reply: BlockHits = { id, hits: Int32Array.from(hits) };
-  parentPort!.postMessage(reply, [reply.hits.buffer as ArrayBuffer]);
+  const reply: BlockReply = { id: request.id, hits: Int32Array.from(hits), newlines: Int32Array.from(newlines), longLines: Int32Array.from(longLines) };
+  parentPort!.postMessage(reply, [reply.hits.buffer, reply.newlines.buffer, reply.longLines.buffer] as ArrayBuffer[]);
 });

@@ -82,7 +82,7 @@ export async function scanBundle(path: string, options: ScanOptions): Promise<Sc
   const textBound = Math.min(MAX_TEXT_MEMBER_BYTES, options.limits.maxTotalBytes);
   const { sink } = options;
   const candidates = options.candidates ?? null;
-  const pool = candidates && options.threads ? new FinderPool(options.threads, candidates) : null;
+  const pool = candidates && options.threads ? new FinderPool(options.threads, { literals: candidates, maxLineBytes: options.limits.maxLineBytes }) : null;
   const logSettings: LogScanSettings = {
     zone: options.zone,
     maxLineBytes: options.limits.maxLineBytes,

@@ -18,12 +18,18 @@ export interface ByteFinder {
   find(bytes: Uint8Array, from: number, to: number): number;
 }
 
-/** Searches whole blocks ahead of the reader (in other threads), each block's answers served as a finder. */
+/** What a scanner learnt of one block: its candidates, and its lines, counted. */
+export interface BlockIndex extends ByteFinder {
+  /** The lines ending in [from, to) (both line starts), and how many of them are longer than maxLineBytes. */
+  linesIn(from: number, to: number): { lines: number; long: number };
+}
+
+/** Reads whole blocks ahead of the reader (in other threads): their candidates and lines. */
 export interface BlockScanner {
   /** How many blocks to hand over ahead of the one being split. */
   readonly ahead: number;
-  /** The finder of a block (which must not change until the finder was used). */
-  scan(block: Uint8Array): Promise<ByteFinder>;
+  /** The index of a block (which must not change until the index was used). */
+  scan(block: Uint8Array): Promise<BlockIndex>;
 }
 
 const isScanner = (finder: ByteFinder | BlockScanner): finder is BlockScanner => 'scan' in finder;
@@ -148,7 +154,13 @@ export function readLines(stream: Readable, opts: { maxLineBytes: number; select
   };
 
   /** Counts the whole lines in [from, to), `to` being a line start. */
-  const countLines = (buf: Buffer, from: number, to: number): void => {
+  const countLines = (buf: Buffer, from: number, to: number, index: BlockIndex | null): void => {
+    if (index) {
+      const { lines, long } = index.linesIn(from, to);
+      stats.lines += lines;
+      stats.cutLines += long;
+      return;
+    }
     for (let start = from; start < to; ) {
       const nl = buf.indexOf(LF, start);
       countLine(buf, start, nl);
@@ -186,11 +198,12 @@ export function readLines(stream: Readable, opts: { maxLineBytes: number; select
   };
 
   /** The selected lines of [from, lastNl]: the member's head, candidate lines, the chunk's last line. */
-  const selectedLines = (out: Output, buf: Buffer, from: number, lastNl: number, finder: ByteFinder): void => {
+  const selectedLines = (out: Output, buf: Buffer, from: number, lastNl: number, finder: ByteFinder | BlockIndex): void => {
+    const index = 'linesIn' in finder ? finder : null;
     let pos = from;
     let floor = from;
     const take = (start: number, nl: number): void => {
-      countLines(buf, pos, start);
+      countLines(buf, pos, start, index);
       countLine(buf, start, nl);
       out.push(decode(buf, start, nl), start, floor);
       pos = floor = nl + 1;
@@ -207,7 +220,7 @@ export function readLines(stream: Readable, opts: { maxLineBytes: number; select
     if (pos <= lastNl) take(lineStartBefore(buf, lastNl, pos), lastNl);
   };
 
-  const split = (buf: Buffer, atEnd: boolean, finder: ByteFinder | null = null): LineChunk | null => {
+  const split = (buf: Buffer, atEnd: boolean, finder: ByteFinder | BlockIndex | null = null): LineChunk | null => {
     const out = new Output(buf);
     let start = 0;
     const firstNl = buf.indexOf(LF);
@@ -278,7 +291,7 @@ export function readLines(stream: Readable, opts: { maxLineBytes: number; select
   const scanner = select && isScanner(select.finder) ? select.finder : null;
   const ownFinder = select && !isScanner(select.finder) ? select.finder : null;
   /** Blocks handed to the scanner, in order, each with the promise of its finder. */
-  const scanning: { block: Buffer; finder: Promise<ByteFinder> }[] = [];
+  const scanning: { block: Buffer; finder: Promise<BlockIndex> }[] = [];
 
   /** The lines of the blocks that are due: all of them at the end, else those beyond the scanner's look-ahead. */
   async function* due(atEnd: boolean): AsyncGenerator<LineChunk> {

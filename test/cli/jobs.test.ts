@@ -9,8 +9,8 @@ const SAMPLES = resolve(import.meta.dirname, '../../samples');
 const dir = mkdtempSync(join(tmpdir(), 'harvester-postmortem-jobs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const report = (input: string, jobs: number): string =>
-  execFileSync(process.execPath, [BIN, input, '--format', 'json', '--now', '2026-01-01T00:00:00Z', '--jobs', String(jobs)], {
+const report = (input: string, jobs: number, extra: string[] = []): string =>
+  execFileSync(process.execPath, [BIN, input, '--format', 'json', '--now', '2026-01-01T00:00:00Z', '--jobs', String(jobs), ...extra], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
   });
@@ -25,6 +25,23 @@ describe('analyze --jobs', () => {
   const cut = join(dir, 'cut.zip');
   const whole = readFileSync(inputs[0]);
   writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.7)));
+
+  it('a log of many blocks, with lines over --max-line-bytes and inherited times, counts and parses the same', () => {
+    const log = join(dir, 'kubelet.log');
+    const lines: string[] = [];
+    for (let i = 0; i < 60_000; i++) {
+      const second = String(i % 60).padStart(2, '0');
+      if (i % 997 === 0) lines.push(`  at continuation line ${i} without a time of its own, Killed process ${i} (stress)`);
+      else if (i % 1201 === 0) lines.push(`Jun 14 09:35:${second}.000001 harvester-01 kubelet[1]: ${'x'.repeat(6000)} Killed process ${i}`);
+      else lines.push(`Jun 14 09:35:${second}.000001 harvester-01 kubelet[1]: I0614 09:35:${second}.000001 1 routine line number ${i}`);
+    }
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    const single = report(log, 1, ['--max-line-bytes', '4096']);
+    const coverage = JSON.parse(single).coverage;
+    expect(coverage.lines).toBe(60_000);
+    expect(coverage.limitsHit).toEqual([expect.objectContaining({ limit: 'max-line-bytes', count: 49 })]);
+    expect(report(log, 2, ['--max-line-bytes', '4096'])).toBe(single);
+  });
 
   for (const input of [...inputs, cut]) {
     it(`threads reading log members give the report of a single thread, byte for byte: ${input.split('/').pop()}`, () => {
