@@ -33,6 +33,8 @@ export class FinderPool implements BlockScanner {
   private readonly pending = new Map<number, { resolve: (reply: BlockReply) => void; reject: (error: Error) => void }>();
   private nextId = 0;
   private next = 0;
+  /** Set once a thread failed: every later block fails at once instead of waiting for an answer that never comes. */
+  private failure: Error | null = null;
   /** Blocks handed to the threads ahead of the one being split: enough to keep them all busy. */
   readonly ahead: number;
 
@@ -44,15 +46,19 @@ export class FinderPool implements BlockScanner {
         this.pending.get(reply.id)?.resolve(reply);
         this.pending.delete(reply.id);
       });
-      worker.on('error', (error) => {
+      const fail = (error: Error): void => {
+        this.failure ??= error;
         for (const waiting of this.pending.values()) waiting.reject(error);
         this.pending.clear();
-      });
+      };
+      worker.on('error', fail);
+      worker.on('exit', (code) => fail(new Error(`a block thread stopped (exit code ${code})`)));
       return worker;
     });
   }
 
   async scan(block: Uint8Array): Promise<BlockIndex> {
+    if (this.failure) throw this.failure;
     const id = this.nextId++;
     const reply = new Promise<BlockReply>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     // a copy the thread owns: handing memory over costs nothing, sharing it makes every byte access slower
@@ -62,6 +68,7 @@ export class FinderPool implements BlockScanner {
   }
 
   async close(): Promise<void> {
+    this.failure ??= new Error('the block threads were closed');
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 }

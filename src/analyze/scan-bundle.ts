@@ -59,11 +59,11 @@ const LOG_KINDS: ReadonlySet<MemberKind> = new Set<MemberKind>([
   'generation-errors',
   'unknown',
 ]);
-/** `nodes/<node>.zip`, its members, or an extracted `nodes/<node>/` folder. */
 /** metadata.yaml and node config files are small; a larger one is a data problem, not something to buffer. */
 const MAX_TEXT_MEMBER_BYTES = 16 * 1024 * 1024;
 /** The one node config file read: the node's installed Harvester release. */
 const HARVESTER_RELEASE = '/configs/etc/harvester-release.yaml';
+/** `nodes/<node>.zip`, its members, or an extracted `nodes/<node>/` folder. */
 const NODE_ARCHIVE = /^nodes\/([^/!]+?)(?:\.zip)?(?:!\/|\/|$)/;
 
 /**

@@ -307,7 +307,10 @@ export function readLines(stream: Readable, opts: { maxLineBytes: number; select
       if (scanner) {
         // the reblocking buffer is reused: a block waiting for its finder needs bytes of its own
         const kept = piece === block ? Buffer.from(piece) : piece;
-        scanning.push({ block: kept, finder: scanner.scan(kept) });
+        const finder = scanner.scan(kept);
+        // a reader that stops early never awaits the blocks ahead: their failures must not go unhandled
+        finder.catch(() => {});
+        scanning.push({ block: kept, finder });
         yield* due(false);
         continue;
       }
