@@ -236,7 +236,8 @@ export function readLines(stream: Readable, opts: { maxLineBytes: number; select
       start = lastNl + 1;
     }
     if (start < buf.length && !skippingCutLine) {
-      if (carryBytes + buf.length - start > max) {
+      // one byte of slack: a CR that ends the carried bytes is not content if the next chunk starts with the LF
+      if (carryBytes + buf.length - start > max + 1) {
         const joined = carryBytes > 0 ? Buffer.concat([...carry, buf.subarray(start)]) : buf.subarray(start);
         stats.lines++;
         stats.cutLines++;

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readLines, type LineStats } from '../../src/bundle/line-reader.js';
+import { BINARY_SNIFF_BYTES, readLines, type LineStats } from '../../src/bundle/line-reader.js';
 import { compileLiteralFinder } from '../../src/rules/literal-finder.js';
 import { seededRandom } from '../seeded-random.js';
 
@@ -77,6 +77,14 @@ describe('readLines', () => {
     const { lines, stats } = await linesOf(['abcd\r\nefgh'], 4);
     expect(lines).toEqual(['abcd', 'efgh']);
     expect(stats.cutLines).toBe(0);
+  });
+
+  it('a line of exactly maxLineBytes whose CR and LF arrive in different chunks is not cut', async () => {
+    // the first 8 KiB are read whole (binary sniff): only the chunks after them arrive one by one
+    const first = `${'s'.repeat(BINARY_SNIFF_BYTES - 1)}\n`;
+    const { lines, stats } = await linesOf([first, 'abcd\r', '\nefgh\r\n'], 4);
+    expect(lines.slice(1)).toEqual(['abcd', 'efgh']);
+    expect(stats.cutLines).toBe(1); // the first line only
   });
 
   it('cuts on a character boundary', async () => {
@@ -167,9 +175,10 @@ describe('readLines with a selection', () => {
       const lines = Array.from({ length: Math.floor(next() * 40) }, () =>
         Array.from({ length: Math.floor(next() * 4) }, () => words[Math.floor(next() * words.length)]).join(next() < 0.1 ? '\r' : ' '),
       );
-      const text = lines.join(next() < 0.3 ? '\r\n' : '\n') + (next() < 0.5 ? '\n' : '');
-      const chunks: string[] = [];
-      for (let i = 0; i < text.length; ) {
+      // a first line of 8 KiB: the binary sniff reads that much whole, so only the chunks after it arrive one by one
+      const text = `${'s'.repeat(BINARY_SNIFF_BYTES)}\n` + lines.join(next() < 0.3 ? '\r\n' : '\n') + (next() < 0.5 ? '\n' : '');
+      const chunks: string[] = [text.slice(0, BINARY_SNIFF_BYTES)];
+      for (let i = BINARY_SNIFF_BYTES; i < text.length; ) {
         const size = 1 + Math.floor(next() * 30);
         chunks.push(text.slice(i, i + size));
         i += size;
