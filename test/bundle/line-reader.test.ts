@@ -18,6 +18,21 @@ async function linesOf(chunks: (string | Buffer)[], maxLineBytes = 1024): Promis
   return { lines, numbers, stats: reader.stats };
 }
 
+/**
+ * The same, for chunks that reach the reader one by one: the binary sniff reads the first 8 KiB whole (joining small
+ * chunks), so an 8 KiB first line goes ahead of them; it is left out of what is returned.
+ */
+async function linesOfChunks(chunks: (string | Buffer)[], maxLineBytes = 1024): ReturnType<typeof linesOf> {
+  const first = `${'s'.repeat(BINARY_SNIFF_BYTES - 1)}\n`;
+  const { lines, numbers, stats } = await linesOf([first, ...chunks], maxLineBytes);
+  const firstCut = BINARY_SNIFF_BYTES - 1 > maxLineBytes ? 1 : 0;
+  return {
+    lines: lines.slice(1),
+    numbers: numbers.slice(1).map((n) => n - 1),
+    stats: { ...stats, lines: stats.lines - 1, cutLines: stats.cutLines - firstCut, bytes: stats.bytes - BINARY_SNIFF_BYTES },
+  };
+}
+
 const journal = [
   'Jul 03 00:59:01.020889 n1 rke2[2536]: time="2025-07-03T00:59:01Z" level=info msg="Starting rke2 v1.32.3+rke2r1"',
   'Jul 03 00:59:02.120001 n1 systemd[1]: Started Rancher Kubernetes Engine v2 (server).',
@@ -46,7 +61,7 @@ describe('readLines', () => {
     const text = `${journal.join('\r\n')}\r\n`;
     const chunks: string[] = [];
     for (let i = 0; i < text.length; i += 7) chunks.push(text.slice(i, i + 7));
-    const { lines, numbers } = await linesOf(chunks);
+    const { lines, numbers } = await linesOfChunks(chunks);
     expect(lines).toEqual(journal);
     expect(numbers).toEqual([1, 2, 3]);
   });
@@ -54,7 +69,7 @@ describe('readLines', () => {
   it('never splits a multi-byte character at a chunk boundary', async () => {
     const bytes = Buffer.from('Grüße — 日本語\nok\n');
     const chunks = [...bytes].map((b) => Buffer.from([b]));
-    const { lines } = await linesOf(chunks);
+    const { lines } = await linesOfChunks(chunks);
     expect(lines).toEqual(['Grüße — 日本語', 'ok']);
   });
 
@@ -68,7 +83,7 @@ describe('readLines', () => {
 
   it('cuts an endless line spread over many chunks without carrying it', async () => {
     const chunks = ['head\n', ...Array.from({ length: 100 }, () => 'y'.repeat(10)), '\ntail'];
-    const { lines, stats } = await linesOf(chunks, 32);
+    const { lines, stats } = await linesOfChunks(chunks, 32);
     expect(lines).toEqual(['head', 'y'.repeat(32), 'tail']);
     expect(stats.cutLines).toBe(1);
   });
@@ -80,11 +95,9 @@ describe('readLines', () => {
   });
 
   it('a line of exactly maxLineBytes whose CR and LF arrive in different chunks is not cut', async () => {
-    // the first 8 KiB are read whole (binary sniff): only the chunks after them arrive one by one
-    const first = `${'s'.repeat(BINARY_SNIFF_BYTES - 1)}\n`;
-    const { lines, stats } = await linesOf([first, 'abcd\r', '\nefgh\r\n'], 4);
-    expect(lines.slice(1)).toEqual(['abcd', 'efgh']);
-    expect(stats.cutLines).toBe(1); // the first line only
+    const { lines, stats } = await linesOfChunks(['abcd\r', '\nefgh\r\n'], 4);
+    expect(lines).toEqual(['abcd', 'efgh']);
+    expect(stats.cutLines).toBe(0);
   });
 
   it('cuts on a character boundary', async () => {
