@@ -5,7 +5,7 @@ import type { LogEvent } from '../formats/types.js';
 import type { BundleFacts, K8sObject, ObjectIndex } from '../k8s/types.js';
 import { compareText, compareTime } from '../util/compare.js';
 import { maskSecrets } from './mask-secrets.js';
-import { compileLiterals } from './prefilter.js';
+import { compileLiterals, type LiteralMatcher } from './prefilter.js';
 import { SEVERITIES, severityRank } from './types.js';
 import type {
   EvidenceRef,
@@ -87,13 +87,15 @@ export function createEngine(rules: readonly RuleModule[], env: EngineEnv, taps:
 
   // rule slots first, then the taps: an index past the slots is a tap
   const literalSets = [...slots.map((slot) => (slot.handlers.event ? slot.rule.literals : [])), ...taps.map((tap) => tap.literals)];
-  const matcher = compileLiterals(literalSets);
+  // built on the first line: an input without log lines never needs it
+  let matcher: LiteralMatcher | null = null;
   const objectSlots = slots.filter((slot) => slot.handlers.object);
   const fileStartSlots = slots.filter((slot) => slot.handlers.fileStart);
 
   return {
     literals: [...new Set(literalSets.flat())].sort(compareText),
     event(event, member) {
+      matcher ??= compileLiterals(literalSets);
       for (const index of matcher.match(event.raw)) {
         if (index >= slots.length) {
           taps[index - slots.length].event(event, member);
