@@ -101,3 +101,15 @@ export const versionsText = (report: PostmortemReport): string => {
 
 /** Which lines an analysis parses, for the Coverage section. */
 export const PARSED_LINES = "each file's first lines and time span, every line a rule or key event could match";
+
+/** When a finding was seen: one time, a span, or unknown. */
+export const seenText = (first: number | null, last: number | null): string =>
+  first === null ? 'time unknown' : last === null || last === first ? `seen ${isoText(first)}` : `seen ${isoText(first)} → ${isoText(last)}`;
+
+/** An incident's span in the report's time style: from–to with its duration, open-ended, or unknown. */
+export const spanText = (start: number | null, end: number | null, style: TimeStyle): string =>
+  start === null
+    ? 'time unknown'
+    : end === null
+      ? `from ${style.format(start)}`
+      : `${style.format(start)} → ${style.format(end)} (${durationText((end - start) / 1000)})`;

@@ -7,10 +7,11 @@ import {
   clusterLabel,
   countText,
   DEFAULT_RULE_DOCS_BASE,
-  durationText,
   isoText,
   PARSED_LINES,
   percentText,
+  seenText,
+  spanText,
   timeStyleFor,
   versionsText,
 } from './format.js';
@@ -138,12 +139,7 @@ const readiness = (ctx: Context): string => {
 
 const incidentCard = (iv: IncidentView, style: TimeStyle): string => {
   const i = iv.incident;
-  const span =
-    i.start === null
-      ? 'time unknown'
-      : i.end === null
-        ? `from ${style.format(i.start)}`
-        : `${style.format(i.start)} → ${style.format(i.end)} (${durationText((i.end - i.start) / 1000)})`;
+  const span = spanText(i.start, i.end, style);
   const verdict =
     i.verdict === 'confirmed'
       ? '<span class="confirmed">Confirmed</span>'
@@ -239,12 +235,7 @@ const findingDetails = (ctx: Context): string =>
         '<h2 id="finding-details">Finding details</h2>',
         ...ctx.view.findings.map((fv) => {
           const f = fv.finding;
-          const seen =
-            f.firstSeen === null
-              ? 'time unknown'
-              : f.lastSeen === null || f.lastSeen === f.firstSeen
-                ? `seen ${isoText(f.firstSeen)}`
-                : `seen ${isoText(f.firstSeen)} → ${isoText(f.lastSeen)}`;
+          const seen = seenText(f.firstSeen, f.lastSeen);
           const facts = [
             `rule ${ruleLink(ctx, f.ruleId)}`,
             ...(f.node === null ? [] : [`node ${code(f.node)}`]),

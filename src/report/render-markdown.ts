@@ -7,10 +7,11 @@ import {
   clusterLabel,
   countText,
   DEFAULT_RULE_DOCS_BASE,
-  durationText,
   isoText,
   PARSED_LINES,
   percentText,
+  seenText,
+  spanText,
   timeStyleFor,
   versionsText,
 } from './format.js';
@@ -138,12 +139,7 @@ const readiness = (ctx: Context): string[] => {
 
 const incidentBlock = (ctx: Context, iv: IncidentView, style: TimeStyle): string[] => {
   const i = iv.incident;
-  const span =
-    i.start === null
-      ? 'time unknown'
-      : i.end === null
-        ? `from ${style.format(i.start)}`
-        : `${style.format(i.start)} → ${style.format(i.end)} (${durationText((i.end - i.start) / 1000)})`;
+  const span = spanText(i.start, i.end, style);
   const verdict =
     i.verdict === 'confirmed' ? '**Confirmed**' : `**Inconclusive:** ${mdText(i.verdictReason ?? 'reason unknown')}`;
   const nodes = i.nodes.length === 0 ? 'no node' : `nodes ${[...i.nodes].sort(compareText).map(mdCode).join(', ')}`;
@@ -252,12 +248,7 @@ const remediationLine = (fv: FindingView, owners: Map<string, FindingView>): str
 
 const findingSection = (ctx: Context, fv: FindingView, owners: Map<string, FindingView>): string[] => {
   const f = fv.finding;
-  const seen =
-    f.firstSeen === null
-      ? 'time unknown'
-      : f.lastSeen === null || f.lastSeen === f.firstSeen
-        ? `seen ${isoText(f.firstSeen)}`
-        : `seen ${isoText(f.firstSeen)} → ${isoText(f.lastSeen)}`;
+  const seen = seenText(f.firstSeen, f.lastSeen);
   const where = [
     f.node === null ? null : `node ${mdCode(f.node)}`,
     f.subject === null ? null : `subject ${mdCode(f.subject)}`,
