@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { contentEnd } from '../bundle/line-reader.js';
 import { compileLiteralFinder } from '../rules/literal-finder.js';
 import type { BlockReply, BlockRequest, BlockThreadSettings } from './finder-pool.js';
 
@@ -6,7 +7,6 @@ import type { BlockReply, BlockRequest, BlockThreadSettings } from './finder-poo
 const settings = workerData as BlockThreadSettings;
 const finder = compileLiteralFinder(settings.literals);
 const LF = 10;
-const CR = 13;
 
 parentPort!.on('message', (request: BlockRequest) => {
   const block = Buffer.from(request.block.buffer, request.block.byteOffset, request.block.byteLength);
@@ -14,8 +14,7 @@ parentPort!.on('message', (request: BlockRequest) => {
   const longLines: number[] = [];
   for (let start = 0, nl = block.indexOf(LF); nl !== -1; start = nl + 1, nl = block.indexOf(LF, start)) {
     newlines.push(nl);
-    const end = nl > start && block[nl - 1] === CR ? nl - 1 : nl;
-    if (end - start > settings.maxLineBytes) longLines.push(nl);
+    if (contentEnd(block, start, nl) - start > settings.maxLineBytes) longLines.push(nl);
   }
   const hits: number[] = [];
   for (let from = 0; ; ) {

@@ -85,7 +85,7 @@ function cutEnd(buf: Buffer, start: number, max: number): number {
 const hasUtf8Bom = (buf: Buffer): boolean => buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
 
 /** The end of a line's content: its newline at `nl`, less a CR before it. */
-const contentEnd = (buf: Buffer, start: number, nl: number): number => (nl > start && buf[nl - 1] === CR ? nl - 1 : nl);
+export const contentEnd = (buf: Buffer, start: number, nl: number): number => (nl > start && buf[nl - 1] === CR ? nl - 1 : nl);
 
 /** Start of the line that ends with the newline at `nl` (lines before `floor` do not count). */
 function lineStartBefore(buf: Buffer, nl: number, floor: number): number {
@@ -174,7 +174,7 @@ export function readLines(stream: Readable, opts: { maxLineBytes: number; select
     carry = [];
     carryBytes = 0;
     stats.lines++;
-    const length = joined.length > 0 && joined[joined.length - 1] === CR ? joined.length - 1 : joined.length;
+    const length = contentEnd(joined, 0, joined.length);
     if (length > max) {
       stats.cutLines++;
       out.push(joined.toString('utf8', 0, cutEnd(joined, 0, max)));
