@@ -25,7 +25,7 @@ export interface AnalyzeOptions {
   maxEvidence: number;
   /** The injected clock: the report's generatedAt. */
   now: number;
-  /** Worker threads that read log members (0 or absent: the main thread does). */
+  /** Threads that search the log bytes for the literals beside the main thread (0 or absent: the main thread does). */
   threads?: number;
 }
 

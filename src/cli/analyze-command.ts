@@ -44,7 +44,7 @@ export function registerAnalyzeCommand(program: Command, io: CliIo, setExit: (co
     .option('--now <time>', 'the report clock (ISO-8601), for reproducible reports', parseTime)
     .option('--max-evidence <n>', 'evidence lines kept per finding', parsePositiveInt, DEFAULT_MAX_EVIDENCE)
     .option('--max-bytes <n>', 'size budget of the Markdown report; evidence is trimmed, never findings', parsePositiveInt, DEFAULT_MAX_BYTES)
-    .option('-j, --jobs <n>', 'threads reading log members (1: all on the main thread; the report is the same)', parsePositiveInt, 1)
+    .option('-j, --jobs <n>', 'threads searching the log bytes beside the main thread (1: none; the report is the same)', parsePositiveInt, 1)
     .option('--rule-docs <url>', 'where finding links point to', 'https://github.com/harvester-postmortem/harvester-postmortem/blob/main/rules/README.md');
   addInputOptions(command);
   addRuleOptions(command);
