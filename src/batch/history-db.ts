@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { BundleResult } from './types.js';
 
 /**
@@ -31,10 +31,16 @@ CREATE INDEX IF NOT EXISTS bundles_cluster ON bundles(cluster_id, created_at);
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 export class HistoryDb {
-  private readonly db: Database.Database;
+  private readonly db: BetterSqlite3.Database;
 
-  constructor(path: string) {
-    this.db = new Database(path);
+  /** Opens (or creates) the database; the SQLite binding loads only here, so no other command pays for it. */
+  static async open(path: string): Promise<HistoryDb> {
+    const { default: Database } = await import('better-sqlite3');
+    return new HistoryDb(new Database(path));
+  }
+
+  private constructor(db: BetterSqlite3.Database) {
+    this.db = db;
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);

@@ -57,7 +57,7 @@ export function registerBatchCommand(program: Command, io: CliIo, setExit: (code
     const rules = ruleSelectionFrom(options);
     loadRules(rules); // rule file errors are usage errors before any work starts
     const redaction = redactionFrom(options);
-    const db = options.db ? new HistoryDb(options.db) : null;
+    const db = options.db ? await HistoryDb.open(options.db) : null;
     try {
       const items = await runBatch(inputs, {
         jobs: options.jobs,
@@ -95,7 +95,7 @@ export function registerHistoryCommand(program: Command, io: CliIo): void {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (path: string, options: { format: SummaryFormat; output?: string }) => {
       if (!existsSync(path)) throw new UsageError(`history database ${path} does not exist (create it with batch --db)`);
-      const db = new HistoryDb(path);
+      const db = await HistoryDb.open(path);
       try {
         const items = db.all().map((result) => ({ status: 'cached' as const, result }));
         await emit(renderSummary(summarizeBatch(items), options.format), options.output, io);

@@ -21,9 +21,9 @@ const result: BundleResult = {
 };
 
 describe('HistoryDb', () => {
-  it('stores results, finds them by hash and tool version, and lists them', () => {
+  it('stores results, finds them by hash and tool version, and lists them', async () => {
     const path = join(dir, 'history.sqlite');
-    const db = new HistoryDb(path);
+    const db = await HistoryDb.open(path);
     expect(db.find('abc123', '0.1.0')).toBeNull();
     db.save(result, '0.1.0');
     db.save(result, '0.1.0'); // saving again replaces, never duplicates
