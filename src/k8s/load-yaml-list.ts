@@ -27,6 +27,7 @@ export interface YamlListReader {
  */
 export function createYamlListReader(file: string, onObject: (object: K8sObject) => void): YamlListReader {
   const pathNamespace = NAMESPACED_PATH.exec(file)?.[1] ?? null;
+  const strings = createStringTable();
   const problems: string[] = [];
   let problemCount = 0;
   const problem = (text: string): void => {
@@ -39,7 +40,7 @@ export function createYamlListReader(file: string, onObject: (object: K8sObject)
   let itemLine = 0;
 
   const emit = (value: unknown, line: number): void => {
-    const object = toObject(value, file, line, pathNamespace);
+    const object = toObject(value, file, line, pathNamespace, strings);
     if (typeof object === 'string') problem(`line ${line}: ${object}`);
     else onObject(object);
   };
@@ -129,10 +130,10 @@ export function loadYamlList(text: string, file: string): { objects: K8sObject[]
   return { objects, problems: reader.end() };
 }
 
-function toObject(value: unknown, file: string, line: number, pathNamespace: string | null): K8sObject | string {
+function toObject(value: unknown, file: string, line: number, pathNamespace: string | null, strings: StringTable): K8sObject | string {
   let raw: unknown;
   try {
-    raw = withoutNulls(withoutBookkeeping(value));
+    raw = withoutNulls(withoutBookkeeping(value), strings);
   } catch (error) {
     return `item dropped: ${(error as Error).message}`;
   }
@@ -170,16 +171,17 @@ const isEmpty = (v: unknown): boolean => v === null || v === 'null' || v === '';
  * removed recursively (keys from maps, elements from lists). Label and annotation keys are kept with an empty value,
  * because there the key itself is the information (`node-role.kubernetes.io/worker: ""`).
  */
-function withoutNulls(value: unknown, keyedMap = false, seen = new Set<object>()): unknown {
+function withoutNulls(value: unknown, strings: StringTable, keyedMap = false, seen = new Set<object>()): unknown {
   if (isEmpty(value)) return undefined;
+  if (typeof value === 'string') return strings(value);
   if (typeof value !== 'object') return value;
   // js-yaml shares the node of an alias; expanding a nest of them would exhaust memory (support-bundle-kit never writes any)
   if (seen.has(value as object)) throw new Error('YAML aliases are not supported');
   seen.add(value as object);
-  if (Array.isArray(value)) return value.map((v) => withoutNulls(v, false, seen)).filter((v) => v !== undefined);
+  if (Array.isArray(value)) return value.map((v) => withoutNulls(v, strings, false, seen)).filter((v) => v !== undefined);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    const cleaned = keyedMap && isEmpty(v) ? '' : withoutNulls(v, KEYED_MAPS.has(k), seen);
+    const cleaned = keyedMap && isEmpty(v) ? '' : withoutNulls(v, strings, KEYED_MAPS.has(k), seen);
     if (cleaned === undefined) continue;
     // A `__proto__` key must stay data, never become the prototype.
     if (k === '__proto__') Object.defineProperty(out, k, { value: cleaned, writable: true, enumerable: true, configurable: true });
@@ -187,5 +189,24 @@ function withoutNulls(value: unknown, keyedMap = false, seen = new Set<object>()
   }
   return out;
 }
+
+/**
+ * One copy of each distinct string of a file's objects. js-yaml's strings are slices of the item's text, and V8 keeps
+ * a slice's whole parent alive, so kept objects would hold every item's YAML source; and the same namespaces, node
+ * names and times recur in thousands of objects. Strings shorter than 13 characters are copies already.
+ */
+function createStringTable(): StringTable {
+  const copies = new Map<string, string>();
+  return (text) => {
+    let copy = copies.get(text);
+    if (copy === undefined) {
+      copy = text.length < 13 ? text : ` ${text}`.slice(1);
+      copies.set(copy, copy);
+    }
+    return copy;
+  };
+}
+
+type StringTable = (text: string) => string;
 
 const firstLine = (message: string): string => message.split('\n', 1)[0];
