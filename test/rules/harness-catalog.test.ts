@@ -42,7 +42,7 @@ describe('ruleCatalogue and renderRuleDoc', () => {
       severity: 'high',
       literals: 1,
     });
-    expect(entries.find((entry) => entry.id === 'apply-manifests-waiting')).toMatchObject({ source: 'yaml', kind: 'correlation', literals: 2 });
+    expect(entries.find((entry) => entry.id === 'apply-manifests-waiting')).toMatchObject({ source: 'yaml', kind: 'correlation', literals: 3 });
   });
 
   it('renders a rule document with its source YAML for declarative rules', () => {

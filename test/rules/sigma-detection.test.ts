@@ -177,9 +177,22 @@ describe('declarative detection: literals for the prefilter', () => {
     expect(literalsOf(`  sel:\n    message|re: '^instance-manager.* count is not 1 on node (?<node>\\S+), will retry'\n  condition: sel`)).toEqual([
       ' count is not 1 on node ',
     ]);
-    expect(literalsOf(`  sel:\n    raw|re: '(?:Shutoff|Crashed)\\(\\d\\)'\n  condition: sel`)).toEqual(['Shutoff', 'Crashed']);
+    expect(literalsOf(`  sel:\n    raw|re: '(?:Shutoff|Crashed)\\(\\d\\)'\n  condition: sel`)).toEqual(['Shutoff(', 'Crashed(']);
     expect(literalsOf(`  a:\n    name: web-01\n  b:\n    raw|contains: IOError\n  condition: a and b`)).toEqual(['IOError']);
     expect(literalsOf(`  a:\n    raw|contains: IOError\n  b:\n    message|endswith: shutdown\n  condition: a or b`)).toEqual(['IOError', 'shutdown']);
+  });
+
+  it('carries a literal run through groups of plain alternatives, branching it, so a common prefix is not chosen', () => {
+    // `instance-manager` starts every line of Longhorn's instance-manager logs; the branched phrases start almost none
+    expect(
+      literalsOf(`  sel:\n    message|re: '^instance-manager.* (?<p>count is not 1|state is not running) on node (?<n>\\S+), will retry'\n  condition: sel`),
+    ).toEqual([' count is not 1 on node ', ' state is not running on node ']);
+    expect(literalsOf(`  sel:\n    raw|re: 'vm (a|b)-(c|d)x'\n  condition: sel`)).toEqual(['vm a-cx', 'vm a-dx', 'vm b-cx', 'vm b-dx']);
+    // not plain text, optional, or too many branches: the run breaks there as before
+    expect(literalsOf(`  sel:\n    raw|re: 'volume (a+|b) became degraded'\n  condition: sel`)).toEqual([' became degraded']);
+    expect(literalsOf(`  sel:\n    raw|re: 'volume (?:xy|z)? became degraded'\n  condition: sel`)).toEqual([' became degraded']);
+    const many = Array.from({ length: 17 }, (_, i) => `v${i}`).join('|');
+    expect(literalsOf(`  sel:\n    raw|re: 'volume (?:${many}) became degraded'\n  condition: sel`)).toEqual([' became degraded']);
   });
 
   it('refuses a rule whose lines cannot be pinned to a literal', () => {

@@ -109,13 +109,21 @@ function escapeLength(source: string, at: number): number {
   return 2;
 }
 
-/** Candidate literal sets of one alternative (no top-level `|`), best first; null when it has none. */
+/** Most alternatives a literal run may branch into through groups of literal alternatives (`a(b|c)d`). */
+const MAX_RUN_ALTERNATIVES = 16;
+
+/**
+ * Candidate literal sets of one alternative (no top-level `|`), best first; null when it has none. A group whose
+ * alternatives are plain text continues the literal run around it, branched: `x (count|state) on` requires one of
+ * `x count on`, `x state on`, far rarer in logs than any part alone.
+ */
 function sequenceLiterals(source: string): string[] | null {
   const candidates: string[][] = [];
-  let run = '';
+  /** The literal text since the last break, one entry per branch of the groups it went through. */
+  let runs = [''];
   const breakRun = (): void => {
-    if (run.length > 0) candidates.push([run]);
-    run = '';
+    if (runs.every((run) => run.length > 0)) candidates.push(runs);
+    runs = [''];
   };
 
   for (let i = 0; i < source.length; ) {
@@ -123,11 +131,11 @@ function sequenceLiterals(source: string): string[] | null {
     let atomEnd: number;
     let literal: string | null = null;
     let groupSet: string[] | null = null;
+    let groupTexts: string[] | null = null;
 
     if (c === '\\') {
       atomEnd = i + escapeLength(source, i);
-      const escaped = source[i + 1] ?? '';
-      if (escaped !== '' && !/[A-Za-z0-9]/.test(escaped)) literal = escaped;
+      literal = escapedLiteral(source, i);
     } else if (c === '[') {
       const close = classEnd(source, i);
       if (close < 0) return null;
@@ -137,10 +145,13 @@ function sequenceLiterals(source: string): string[] | null {
       if (close < 0) return null;
       atomEnd = close + 1;
       const inner = source.slice(i + 1, close);
-      const body = /^\?(?::|<[A-Za-z_$][\w$]*>)/.exec(inner);
-      if (!inner.startsWith('?')) groupSet = requiredLiterals(inner);
-      else if (body) groupSet = requiredLiterals(inner.slice(body[0].length));
+      const head = /^\?(?::|<[A-Za-z_$][\w$]*>)/.exec(inner);
+      const body = !inner.startsWith('?') ? inner : head ? inner.slice(head[0].length) : null;
       // lookarounds and anything else starting with `(?` consume nothing provable
+      if (body !== null) {
+        groupSet = requiredLiterals(body);
+        groupTexts = plainAlternatives(body);
+      }
     } else if (c === '.' || c === '^' || c === '$' || c === '|' || c === ')') {
       atomEnd = i + 1;
     } else {
@@ -151,10 +162,12 @@ function sequenceLiterals(source: string): string[] | null {
     const quantifier = quantifierAt(source, atomEnd);
     const next = atomEnd + (quantifier?.length ?? 0);
     if (literal !== null && quantifier === null) {
-      run += literal;
+      runs = runs.map((run) => run + literal);
     } else if (literal !== null && !quantifier!.optional) {
-      run += literal; // at least once: the char is there, what follows may be more of it
+      runs = runs.map((run) => run + literal); // at least once: the char is there, what follows may be more of it
       breakRun();
+    } else if (groupTexts !== null && quantifier === null && runs.length * groupTexts.length <= MAX_RUN_ALTERNATIVES) {
+      runs = runs.flatMap((run) => groupTexts.map((text) => run + text));
     } else {
       breakRun();
       if (groupSet !== null && !quantifier?.optional) candidates.push(groupSet);
@@ -163,4 +176,30 @@ function sequenceLiterals(source: string): string[] | null {
   }
   breakRun();
   return bestLiteralSet(candidates);
+}
+
+/** The character an escape at `at` stands for when it is literal text (`\.`, `\/`), else null (`\d`, `\x41`...). */
+function escapedLiteral(source: string, at: number): string | null {
+  const escaped = source[at + 1] ?? '';
+  return escaped !== '' && !/[A-Za-z0-9]/.test(escaped) ? escaped : null;
+}
+
+/** The texts of a group body whose every alternative is plain text (`count is not 1|state is not running`), else null. */
+function plainAlternatives(body: string): string[] | null {
+  const alternatives = splitTopLevel(body);
+  if (alternatives === null) return null;
+  const texts: string[] = [];
+  for (const alternative of alternatives) {
+    let text = '';
+    for (let i = 0; i < alternative.length; ) {
+      const c = alternative[i];
+      const literal = c === '\\' ? escapedLiteral(alternative, i) : /[.^$|()[\]*+?{}]/.test(c) ? null : c;
+      const atomEnd = c === '\\' ? i + escapeLength(alternative, i) : i + 1;
+      if (literal === null || quantifierAt(alternative, atomEnd) !== null) return null;
+      text += literal;
+      i = atomEnd;
+    }
+    texts.push(text);
+  }
+  return texts;
 }
