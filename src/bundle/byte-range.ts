@@ -16,15 +16,21 @@ export class FileRange {
 
   /** Up to `length` bytes at `position` (fewer at the end of the range). */
   async readAt(position: number, length: number): Promise<Buffer> {
-    const wanted = Math.max(0, Math.min(length, this.size - position));
-    const buf = Buffer.allocUnsafe(wanted);
+    const buf = Buffer.allocUnsafe(Math.max(0, Math.min(length, this.size - position)));
+    const filled = await this.readInto(buf, position);
+    return filled === buf.length ? buf : buf.subarray(0, filled);
+  }
+
+  /** Fills `buf` from `position` on, as far as the range goes; returns the number of bytes read. */
+  async readInto(buf: Buffer, position: number): Promise<number> {
+    const wanted = Math.max(0, Math.min(buf.length, this.size - position));
     let filled = 0;
     while (filled < wanted) {
       const { bytesRead } = await this.handle.read(buf, filled, wanted - filled, this.base + position + filled);
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
-    return filled === wanted ? buf : buf.subarray(0, filled);
+    return filled;
   }
 
   /**
@@ -56,6 +62,32 @@ export class FileRange {
 
   sub(start: number, size: number): FileRange {
     return new FileRange(this.handle, this.base + start, Math.max(0, Math.min(size, this.size - start)));
+  }
+}
+
+/** What a zip's small members are read through: one read of this size serves every member lying inside it. */
+export const WINDOW_BYTES = 1 << 20;
+
+/**
+ * Positional reads of a FileRange through one reused window: the small members of a zip lie next to each other, and
+ * one read serves the local headers and data of all that fit in it, instead of two reads (and two waits) for each.
+ */
+export class WindowedReads {
+  private readonly buffer = Buffer.allocUnsafe(WINDOW_BYTES);
+  private start = 0;
+  private filled = 0;
+
+  constructor(private readonly range: FileRange) {}
+
+  /** Up to `length` ≤ WINDOW_BYTES bytes at `position`, as a view of the window: valid until the next read. */
+  async readAt(position: number, length: number): Promise<Buffer> {
+    if (position < this.start || position + length > this.start + this.filled) {
+      this.start = position;
+      this.filled = 0; // a failed read leaves no stale window behind
+      this.filled = await this.range.readInto(this.buffer, position);
+    }
+    const from = position - this.start;
+    return this.buffer.subarray(from, Math.min(from + length, this.filled));
   }
 }
 

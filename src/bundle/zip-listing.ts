@@ -93,7 +93,7 @@ function listCentralDirectory(range: FileRange): Promise<ZipRecord[]> {
 }
 
 /** Where a member's data starts, from its local header (the central directory does not say). */
-export async function localDataStart(range: FileRange, headerOffset: number): Promise<number> {
+export async function localDataStart(range: Pick<FileRange, 'readAt'>, headerOffset: number): Promise<number> {
   const header = await range.readAt(headerOffset, 30);
   if (header.length < 30 || header.readUInt32LE(0) !== SIG_LOCAL) {
     throw new Error(`no local file header at offset ${headerOffset}`);

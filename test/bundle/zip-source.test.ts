@@ -208,6 +208,32 @@ describe('damaged zips', () => {
     expect(problems).toEqual([{ file: 'nodes/n2.zip', reason: expect.stringMatching(/^corrupt nested zip: /) }]);
   });
 
+  it('reads small members whole and large ones streamed: the same bytes either way, in archive order', async () => {
+    const line = (i: number) => `2025-07-03T01:00:${String(i % 60).padStart(2, '0')}Z level=info msg="member ${i}"\n`;
+    const small = Array.from({ length: 300 }, (_, i) => ({ name: `logs/small-${String(i).padStart(3, '0')}.log`, data: line(i).repeat(1 + (i % 7)) }));
+    const big = line(1).repeat(100_000); // over the small limit inflated (~5 MB), not compressed
+    const noise = Buffer.from(Array.from({ length: 300 * 1024 }, (_, i) => (i * 2_654_435_761) >>> 24)); // over it compressed
+    const entries = [
+      ...small,
+      { name: 'logs/stored.log', data: line(2), compress: false },
+      { name: 'logs/z-big.log', data: big },
+      { name: 'logs/z-noise.bin', data: noise },
+    ];
+    const { members, problems } = await read(await zipBuffer(entries));
+    expect(problems).toEqual([]);
+    expect(members.map((m) => m.member.info.path)).toEqual(entries.map((e) => e.name));
+    expect(members.map((m) => m.text)).toEqual(entries.map((e) => Buffer.from(e.data).toString('utf8')));
+  });
+
+  it('a small deflated member whose CRC-32 differs is read and reported', async () => {
+    const zip = await zipBuffer([{ name: 'a.log', data: 'level=info msg="x"\n'.repeat(50) }]);
+    const cd = centralDirectoryOffset(zip);
+    zip.writeUInt32LE(zip.readUInt32LE(cd + 16) ^ 1, cd + 16);
+    const { members, problems } = await read(zip);
+    expect(members[0].text).toBe('level=info msg="x"\n'.repeat(50));
+    expect(problems).toEqual([{ file: 'a.log', reason: expect.stringMatching(/CRC-32 mismatch/) }]);
+  });
+
   it('a corrupt deflated member is reported; the others are read', async () => {
     const zip = await zipBuffer([
       { name: 'a-first.log', data: 'first\n' },
