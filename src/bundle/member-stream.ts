@@ -80,6 +80,8 @@ function guardedStream(source: Readable, { file, ctx, maxBytes, declaredSize, in
   return Readable.from(deliver(), { objectMode: false });
 }
 
+const CRC_MISMATCH = 'CRC-32 mismatch: the data is corrupt, its lines are read as they are';
+
 /**
  * Passes a member's bytes through and compares their CRC-32 with the container's once they were read to the end:
  * a flipped bit in stored data would otherwise go unnoticed. A member of the wrong size is reported by the guard.
@@ -95,7 +97,7 @@ function crcCheck(file: string, ctx: ReadContext, expected: number, size: number
     },
     flush(done) {
       if ((size === null || bytes === size) && crc !== expected >>> 0) {
-        ctx.onProblem({ file, reason: 'CRC-32 mismatch: the data is corrupt, its lines are read as they are' });
+        ctx.onProblem({ file, reason: CRC_MISMATCH });
       }
       done();
     },
@@ -140,4 +142,14 @@ export function memberContent({ file, ctx, stored, size, deflatedSize, crc = nul
   }
   const stream = stages.length === 0 ? stored : (pipeline([stored, ...stages], ignore) as unknown as Readable);
   return guardedStream(stream, { file, ctx, maxBytes, declaredSize, inflated: deflatedSize !== null });
+}
+
+/**
+ * A member whose bytes are already in memory (a small zip member, read and inflated whole): memberContent's checks
+ * without its stream stages, whose setting up and tearing down cost more than reading a small member does.
+ */
+export function memberBytes(file: string, ctx: ReadContext, bytes: Buffer, crc: number | null): Readable {
+  if (bytes.length > 0 && !ctx.budget.addBytes(bytes.length, file)) return Readable.from([], { objectMode: false });
+  if (crc !== null && crc32(bytes) !== crc >>> 0) ctx.onProblem({ file, reason: CRC_MISMATCH });
+  return Readable.from([bytes], { objectMode: false });
 }

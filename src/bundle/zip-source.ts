@@ -4,7 +4,7 @@ import { constants, inflateRawSync } from 'node:zlib';
 import { FileRange, WindowedReads } from './byte-range.js';
 import { classifyPath } from './classify-path.js';
 import { compareMemberPaths, findBundleRoot, isGzipFileName, isZipFileName, nestedPath, stripRoot } from './member-path.js';
-import { createMemberInflate, describeReadError, memberContent } from './member-stream.js';
+import { createMemberInflate, describeReadError, memberBytes, memberContent } from './member-stream.js';
 import {
   admitSpooled,
   createReadContext,
@@ -89,9 +89,10 @@ function zipMember(zip: OpenZip, record: ZipRecord, path: string, ctx: ReadConte
     open: async () => {
       try {
         const small = await smallMemberContent(zip, record, reads);
+        if (small && !gzip) return memberBytes(path, ctx, small, record.crc32);
         if (small) {
-          const content = Readable.from([small], { objectMode: false });
-          return memberContent({ file: path, ctx, stored: content, size: record.uncompressedSize, deflatedSize: null, crc: record.crc32 });
+          const stored = Readable.from([small], { objectMode: false });
+          return memberContent({ file: path, ctx, stored, size: record.uncompressedSize, deflatedSize: null, crc: record.crc32 });
         }
         const stored = await storedBytes(zip, record);
         const deflatedSize = record.method === METHOD_DEFLATED ? record.compressedSize : null;
