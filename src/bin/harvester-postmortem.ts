@@ -7,4 +7,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(process.exitCode ?? 0);
 });
 
-process.exitCode = await main(process.argv.slice(2));
+// no top-level await: the build turns this entry into a CommonJS bundle (see launch-cli.ts)
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
