@@ -71,6 +71,7 @@ export const WINDOW_BYTES = 1 << 20;
 /**
  * Positional reads of a FileRange through one reused window: the small members of a zip lie next to each other, and
  * one read serves the local headers and data of all that fit in it, instead of two reads (and two waits) for each.
+ * One read at a time, its bytes used before the next starts: a zip's members are opened one after another.
  */
 export class WindowedReads {
   private readonly buffer = Buffer.allocUnsafe(WINDOW_BYTES);
