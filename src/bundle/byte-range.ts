@@ -69,19 +69,25 @@ export class FileRange {
 export const WINDOW_BYTES = 1 << 20;
 
 /**
- * Positional reads of a FileRange through one reused window: the small members of a zip lie next to each other, and
- * one read serves the local headers and data of all that fit in it, instead of two reads (and two waits) for each.
- * One read at a time, its bytes used before the next starts: a zip's members are opened one after another.
+ * Positional reads of a FileRange through one reused window: records that lie next to each other (a zip's small
+ * members, its central directory) are served by one read instead of one read (and one wait) each. One read at a time,
+ * its bytes used before the next starts: a zip's members are opened, and its directory listed, one after another.
  */
 export class WindowedReads {
-  private readonly buffer = Buffer.allocUnsafe(WINDOW_BYTES);
+  private readonly buffer: Buffer;
   private start = 0;
   private filled = 0;
 
-  constructor(private readonly range: FileRange) {}
+  constructor(
+    private readonly range: FileRange,
+    windowBytes = WINDOW_BYTES,
+  ) {
+    this.buffer = Buffer.allocUnsafe(windowBytes);
+  }
 
-  /** Up to `length` ≤ WINDOW_BYTES bytes at `position`, as a view of the window: valid until the next read. */
+  /** Up to `length` bytes at `position` (fewer at the end of the range), as a view valid until the next read. */
   async readAt(position: number, length: number): Promise<Buffer> {
+    if (length > this.buffer.length) return this.range.readAt(position, length);
     if (position < this.start || position + length > this.start + this.filled) {
       this.start = position;
       this.filled = 0; // a failed read leaves no stale window behind
@@ -97,10 +103,11 @@ const DIRECTORY_READ_BYTES = 64 * 1024;
 
 /** yauzl's view of a FileRange: it only lists the central directory through it; member data is read by FileRange. */
 export class FileRangeReader extends yauzl.RandomAccessReader {
-  private cache: { position: number; data: Buffer } | null = null;
+  private readonly reads: WindowedReads;
 
   constructor(private readonly range: FileRange) {
     super();
+    this.reads = new WindowedReads(range, DIRECTORY_READ_BYTES);
   }
 
   override _readStreamForRange(start: number, end: number): Readable {
@@ -108,23 +115,13 @@ export class FileRangeReader extends yauzl.RandomAccessReader {
   }
 
   override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null, bytesRead?: number) => void): void {
-    const cached = this.cache;
-    if (cached && position >= cached.position && position + length <= cached.position + cached.data.length) {
-      const from = position - cached.position;
-      setImmediate(() => callback(null, cached.data.copy(buffer, offset, from, from + length)));
-      return;
-    }
-    this.range.readAt(position, Math.max(length, DIRECTORY_READ_BYTES)).then(
-      (data) => {
-        this.cache = { position, data };
-        callback(null, data.copy(buffer, offset, 0, Math.min(length, data.length)));
-      },
+    this.reads.readAt(position, length).then(
+      (data) => callback(null, data.copy(buffer, offset)),
       (err: Error) => callback(err),
     );
   }
 
   override close(callback: (err: Error | null) => void): void {
-    this.cache = null;
     setImmediate(() => callback(null));
   }
 }

@@ -32,6 +32,16 @@ describe('WindowedReads', () => {
     expect(reads()).toBe(3);
   });
 
+  it('reads longer than the window go to the file each time, leaving the window as it was', async () => {
+    const bytes = pattern(20_000);
+    const { handle, reads } = memoryHandle(bytes);
+    const windowed = new WindowedReads(new FileRange(handle, 0, bytes.length), 4096);
+    expect(await windowed.readAt(0, 100)).toEqual(bytes.subarray(0, 100));
+    expect(await windowed.readAt(10, 10_000)).toEqual(bytes.subarray(10, 10_010));
+    expect(await windowed.readAt(4000, 96)).toEqual(bytes.subarray(4000, 4096));
+    expect(reads()).toBe(2);
+  });
+
   it('returns fewer bytes at the end of the range, within a sub-range too', async () => {
     const bytes = pattern(10_000);
     const { handle } = memoryHandle(bytes);
