@@ -3,23 +3,47 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A record in a run file: its key (float64), its UTF-8 length (uint32), its bytes. */
-const HEADER_BYTES = 12;
+/** A record in a run file: its key (float64), tag and aux (uint32 each), its UTF-8 length (uint32), its bytes. */
+const HEADER_BYTES = 20;
 const WRITE_BUFFER_BYTES = 1 << 20;
 const READ_BUFFER_BYTES = 128 * 1024;
 const DEFAULT_RUN_BYTES = 32 * 1024 * 1024;
 
 /**
+ * How drained records are written out: as they are with a newline (the default), or put back together from what was
+ * spooled — a record can leave out what many records share and name it by its tag (events leave out their member's
+ * fields), so fewer bytes go through the run files.
+ */
+export interface RecordRender {
+  /** Most bytes a record of this tag is written as beyond its own bytes (its newline included). */
+  extraBytes(tag: number): number;
+  /** Writes the record spooled as bytes[start, end) into `out` from `at`, with its newline; returns where it ends. */
+  render(tag: number, aux: number, bytes: Buffer, start: number, end: number, out: Buffer, at: number): number;
+}
+
+const AS_SPOOLED: RecordRender = {
+  extraBytes: () => 1,
+  render(_tag, _aux, bytes, start, end, out, at) {
+    const next = at + bytes.copy(out, at, start, end);
+    out[next] = 10;
+    return next + 1;
+  },
+};
+
+/**
  * An external merge sort for text records by a numeric key (equal keys keep their arrival order). Each record is
- * encoded into one reused run buffer as it arrives, with only its key and offset indexed, so no record stays alive as a
- * string; a full buffer is sorted by the index and written as a run file; the runs are merged at the end straight from
- * bytes to bytes. Sorting every line of a multi-GB bundle so needs bounded memory, little garbage collection and no
- * decoding. Nothing but the tool's own records reaches the file system, and the files are removed afterwards.
+ * encoded into one reused run buffer as it arrives, with only its key, offset and two numbers of the caller's (tag,
+ * aux) indexed, so no record stays alive as a string; a full buffer is sorted by the index and written as a run file;
+ * the runs are merged at the end straight from bytes to bytes. Sorting every line of a multi-GB bundle so needs
+ * bounded memory, little garbage collection and no decoding. Nothing but the tool's own records reaches the file
+ * system, and the files are removed afterwards.
  */
 export class SortedSpool {
   private buf: Buffer;
   private used = 0;
   private keys: Float64Array;
+  private tags: Uint32Array;
+  private auxes: Uint32Array;
   private starts: Int32Array;
   private count = 0;
   private runs: string[] = [];
@@ -30,32 +54,37 @@ export class SortedSpool {
     // records are rarely shorter than 64 bytes; a buffer of shorter ones is spilled when the index is full
     const capacity = Math.max(16, Math.ceil(runBytes / 64));
     this.keys = new Float64Array(capacity);
+    this.tags = new Uint32Array(capacity);
+    this.auxes = new Uint32Array(capacity);
     this.starts = new Int32Array(capacity + 1);
   }
 
-  add(key: number, text: string): void {
+  /** `tag` and `aux` (uint32) come back with the record when it is rendered. */
+  add(key: number, text: string, tag = 0, aux = 0): void {
     const most = text.length * 3; // UTF-8 needs at most 3 bytes per UTF-16 unit
     if (this.used + most > this.buf.length || this.count === this.keys.length) {
       this.spill();
       if (most > this.buf.length) this.buf = Buffer.allocUnsafe(most);
     }
     this.keys[this.count] = key;
+    this.tags[this.count] = tag;
+    this.auxes[this.count] = aux;
     this.starts[this.count] = this.used;
     this.used += this.buf.write(text, this.used, 'utf8');
     this.count++;
   }
 
-  /** Hands every record's text, in key order and each followed by a newline, to `write`; then removes the files. */
-  async drainTo(write: (bytes: Buffer) => Promise<void>): Promise<void> {
+  /** Hands every record, in key order, rendered (by default: its text and a newline), to `write`; removes the files. */
+  async drainTo(write: (bytes: Buffer) => Promise<void>, render: RecordRender = AS_SPOOLED): Promise<void> {
     try {
       if (this.runs.length === 0) {
-        const out = new ByteBatch(write);
-        for (const i of this.order()) await out.bytes(this.buf, this.starts[i], this.starts[i + 1]);
+        const out = new ByteBatch(write, render);
+        for (const i of this.order()) await out.record(this.tags[i], this.auxes[i], this.buf, this.starts[i], this.starts[i + 1]);
         await out.flush();
         return;
       }
       this.spill();
-      await mergeRuns(this.runs, write);
+      await mergeRuns(this.runs, write, render);
     } finally {
       this.count = 0;
       this.used = 0;
@@ -92,7 +121,9 @@ export class SortedSpool {
           if (HEADER_BYTES + length > out.length) out = Buffer.allocUnsafe(HEADER_BYTES + length);
         }
         out.writeDoubleLE(this.keys[i], used);
-        out.writeUInt32LE(length, used + 8);
+        out.writeUInt32LE(this.tags[i], used + 8);
+        out.writeUInt32LE(this.auxes[i], used + 12);
+        out.writeUInt32LE(length, used + 16);
         used += HEADER_BYTES + this.buf.copy(out, used + HEADER_BYTES, start, start + length);
       }
       writeSync(fd, out, 0, used);
@@ -105,18 +136,20 @@ export class SortedSpool {
   }
 }
 
-/** Output bytes gathered into 1 MiB writes. */
+/** Rendered records gathered into 1 MiB writes. */
 class ByteBatch {
   private buf = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
   private used = 0;
 
-  constructor(private readonly write: (bytes: Buffer) => Promise<void>) {}
+  constructor(
+    private readonly write: (bytes: Buffer) => Promise<void>,
+    private readonly render: RecordRender,
+  ) {}
 
-  async bytes(source: Buffer, start: number, end: number): Promise<void> {
-    const most = end - start + 1;
+  async record(tag: number, aux: number, source: Buffer, start: number, end: number): Promise<void> {
+    const most = end - start + this.render.extraBytes(tag);
     if (this.used + most > this.buf.length) await this.flush(most);
-    this.used += source.copy(this.buf, this.used, start, end);
-    this.buf[this.used++] = 10;
+    this.used = this.render.render(tag, aux, source, start, end, this.buf, this.used);
   }
 
   /** Hands over what was gathered; the next batch gets a fresh buffer of at least `room` bytes. */
@@ -140,18 +173,20 @@ class RunReader {
   /** Moves to the next record; false at the end of the run. */
   advance(): boolean {
     if (!this.ensure(HEADER_BYTES)) return false;
-    const length = this.buf.readUInt32LE(this.pos + 8);
+    const length = this.buf.readUInt32LE(this.pos + 16);
     if (!this.ensure(HEADER_BYTES + length)) return false;
     this.key = this.buf.readDoubleLE(this.pos);
     return true;
   }
 
-  /** Copies the current record's text out and steps past it. */
+  /** Renders the current record out and steps past it. */
   async emit(out: ByteBatch): Promise<void> {
-    const length = this.buf.readUInt32LE(this.pos + 8);
+    const tag = this.buf.readUInt32LE(this.pos + 8);
+    const aux = this.buf.readUInt32LE(this.pos + 12);
+    const length = this.buf.readUInt32LE(this.pos + 16);
     const start = this.pos + HEADER_BYTES;
     this.pos = start + length;
-    await out.bytes(this.buf, start, start + length);
+    await out.record(tag, aux, this.buf, start, start + length);
   }
 
   close(): void {
@@ -178,9 +213,9 @@ class RunReader {
 }
 
 /** A k-way merge through a binary heap ordered by (key, run): equal keys leave in arrival order. */
-async function mergeRuns(paths: readonly string[], write: (bytes: Buffer) => Promise<void>): Promise<void> {
+async function mergeRuns(paths: readonly string[], write: (bytes: Buffer) => Promise<void>, render: RecordRender): Promise<void> {
   const readers = paths.map((path) => new RunReader(openSync(path, 'r')));
-  const out = new ByteBatch(write);
+  const out = new ByteBatch(write, render);
   try {
     const before = (a: number, b: number): boolean => readers[a].key < readers[b].key || (readers[a].key === readers[b].key && a < b);
     const heap: number[] = [];

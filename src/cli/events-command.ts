@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { scanReadNothing } from '../analyze/nothing-read.js';
 import { scanBundle } from '../analyze/scan-bundle.js';
 import { SortedSpool } from '../analyze/sorted-spool.js';
-import { createEventRecorder, matchesFilter, type EventFilter } from '../analyze/event-record.js';
+import { createEventSpooler, matchesFilter, type EventFilter } from '../analyze/event-record.js';
 import { UsageError } from '../bundle/errors.js';
 import { EXIT_OK, EXIT_TOOL_ERROR, type CliIo } from './io.js';
 import { parseTime } from './options.js';
@@ -45,19 +45,19 @@ export function registerEventsCommand(program: Command, io: CliIo, setExit: (cod
   command.action(async (bundle: string, options: EventsOptionValues) => {
     const filter: EventFilter = options;
     const spool = new SortedSpool();
-    const record = createEventRecorder();
+    const events = createEventSpooler();
     const scan = await scanBundle(bundle, {
       zone: options.tz,
       limits: limitsFrom(options),
       objects: false,
       sink: {
         event(event, member) {
-          if (matchesFilter(event, member, filter)) spool.add(event.time ?? UNKNOWN_TIME_LAST, record(event, member));
+          if (matchesFilter(event, member, filter)) events.add(spool, event.time ?? UNKNOWN_TIME_LAST, event, member);
         },
       },
     });
     const write = await writer(options.output, io);
-    await spool.drainTo(write);
+    await spool.drainTo(write, events.render);
     await write(null);
     for (const problem of scan.coverage.unreadable) io.stderr(`not read: ${problem.file}: ${problem.reason}\n`);
     setExit(scanReadNothing(scan) ? EXIT_TOOL_ERROR : EXIT_OK);
