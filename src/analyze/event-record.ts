@@ -50,7 +50,7 @@ export function createEventSpooler(): EventSpooler {
   const indexes = new Map<MemberInfo, number>();
   let lastMember: MemberInfo | null = null;
   let lastIndex = 0;
-  const spooledAs = (tag: number) => members[Math.floor(tag / HEAD_SPAN) - 1];
+  const spooledAs = (tag: number): { file: Buffer; fields: Buffer } => members[Math.floor(tag / HEAD_SPAN) - 1];
   return {
     add(spool, key, event, member) {
       if (member !== lastMember) {
@@ -65,9 +65,9 @@ export function createEventSpooler(): EventSpooler {
       const head = parts.head(event);
       const tag = (lastIndex + 1) * HEAD_SPAN + head.length;
       const line = event.line;
-      if (event.file !== member.path || head.length >= HEAD_SPAN || tag > MAX_TAG || !(Number.isInteger(line) && line >= 0 && line <= MAX_TAG)) {
-        spool.add(key, whole(event, member));
-      } else spool.add(key, head + parts.tail(event), tag, line);
+      const tellable = event.file === member.path && head.length < HEAD_SPAN && tag <= MAX_TAG && Number.isInteger(line) && line >= 0 && line <= MAX_TAG;
+      if (tellable) spool.add(key, head + parts.tail(event), tag, line);
+      else spool.add(key, whole(event, member));
     },
     render: {
       extraBytes: (tag) => (tag === 0 ? 1 : spooledAs(tag).file.length + LINE_DIGITS + spooledAs(tag).fields.length + 1),
