@@ -3,7 +3,7 @@
 // dist/bin/cli.cjs, puts the launcher (src/bin/launch-cli.ts) in its place and runs it once to record the cache.
 // The worker threads and the libraries' native parts (better-sqlite3) stay separate files.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -28,6 +28,7 @@ await build({
 const cli = 'dist/bin/cli.cjs';
 writeFileSync(cli, readFileSync(cli, 'utf8').replace(/^#!.*/, ''));
 copyFileSync('dist/bin/launch-cli.js', bin); // its source map comment names launch-cli.js.map
+chmodSync(bin, 0o755); // runnable by its `#!` line, as the bundle esbuild wrote in its place was
 rmSync(`${bin}.map`, { force: true });
 
 // A start on an empty directory compiles what every start needs; its exit status (nothing read) does not matter.
