@@ -70,7 +70,11 @@ export function createEventSpooler(): EventSpooler {
       else spool.add(key, whole(event, member));
     },
     render: {
-      extraBytes: (tag) => (tag === 0 ? 1 : spooledAs(tag).file.length + LINE_DIGITS + spooledAs(tag).fields.length + 1),
+      extraBytes(tag) {
+        if (tag === 0) return 1;
+        const member = spooledAs(tag);
+        return member.file.length + LINE_DIGITS + member.fields.length + 1;
+      },
       render(tag, line, bytes, start, end, out, at) {
         let next = at;
         if (tag !== 0) {
