@@ -23,10 +23,12 @@ await build({
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
-// the entry's `#!` line is kept by esbuild; inside the launcher's wrapper it would be a syntax error (the empty line
-// keeps the source map's lines)
+// The entry's `#!` line is kept by esbuild; inside the launcher's wrapper it would be a syntax error (the empty line
+// keeps the source map's lines). esbuild escapes non-ASCII characters in code but keeps them in comments, and one
+// such character makes V8 hold the whole 1.6 MB source as two bytes per character: comments are escaped too.
 const cli = 'dist/bin/cli.cjs';
-writeFileSync(cli, readFileSync(cli, 'utf8').replace(/^#!.*/, ''));
+const escapeNonAscii = (text) => text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+writeFileSync(cli, escapeNonAscii(readFileSync(cli, 'utf8').replace(/^#!.*/, '')));
 copyFileSync('dist/bin/launch-cli.js', bin); // its source map comment names launch-cli.js.map
 chmodSync(bin, 0o755); // runnable by its `#!` line, as the bundle esbuild wrote in its place was
 rmSync(`${bin}.map`, { force: true });

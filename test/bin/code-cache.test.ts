@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,6 +32,12 @@ describe('compileWithCache', () => {
       import { compileWithCache } from ${JSON.stringify(CODE_CACHE)};
       process.stdout.write(String(compileWithCache(${JSON.stringify(bundle)}, ${JSON.stringify(`${bundle.slice(0, -4)}.cache`)}).cacheRejected));`;
     expect(execFileSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8' })).toBe('false');
+  });
+
+  it('the CLI bundle is ASCII, so V8 holds its source at one byte per character', () => {
+    const text = readFileSync(join(process.cwd(), 'dist/bin/cli.cjs'), 'latin1');
+    expect(text.length).toBeGreaterThan(100_000);
+    expect(text.search(/[^\x00-\x7f]/)).toBe(-1);
   });
 
   it('runs a file as CommonJS, records its cache, and compiles as usual when the cache is missing or foreign', () => {
