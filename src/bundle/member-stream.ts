@@ -1,4 +1,4 @@
-import { pipeline, Readable, Transform, type Duplex } from 'node:stream';
+import { PassThrough, pipeline, Readable, Transform, type Duplex } from 'node:stream';
 import { constants, crc32, createGunzip, createInflateRaw, type InflateRaw } from 'node:zlib';
 import { isGzipFileName } from './member-path.js';
 import type { ReadContext } from './read-context.js';
@@ -149,7 +149,10 @@ export function memberContent({ file, ctx, stored, size, deflatedSize, crc = nul
  * without its stream stages, whose setting up and tearing down cost more than reading a small member does.
  */
 export function memberBytes(file: string, ctx: ReadContext, bytes: Buffer, crc: number | null): Readable {
-  if (bytes.length > 0 && !ctx.budget.addBytes(bytes.length, file)) return Readable.from([], { objectMode: false });
+  if (bytes.length > 0 && !ctx.budget.addBytes(bytes.length, file)) return emptyStream();
   if (crc !== null && crc32(bytes) !== crc >>> 0) ctx.onProblem({ file, reason: CRC_MISMATCH });
   return Readable.from([bytes], { objectMode: false });
 }
+
+/** A member with nothing to read: one that could not be opened, or one over the read budget. */
+export const emptyStream = (): Readable => new PassThrough().end();

@@ -1,10 +1,10 @@
 import { open } from 'node:fs/promises';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { constants, inflateRawSync } from 'node:zlib';
 import { FileRange, WindowedReads } from './byte-range.js';
 import { classifyPath } from './classify-path.js';
 import { compareMemberPaths, findBundleRoot, isGzipFileName, isZipFileName, nestedPath, stripRoot } from './member-path.js';
-import { createMemberInflate, describeReadError, memberBytes, memberContent } from './member-stream.js';
+import { createMemberInflate, describeReadError, emptyStream, memberBytes, memberContent } from './member-stream.js';
 import {
   admitSpooled,
   createReadContext,
@@ -33,8 +33,6 @@ interface OpenZip {
   /** Bundle root stripped from member names (input zip only). */
   root: string;
 }
-
-const emptyStream = (): Readable => new PassThrough().end();
 
 /** Why a record cannot be read (and so is reported instead of yielded), or null. */
 function unreadableReason(record: ZipRecord): string | null {
