@@ -5,35 +5,17 @@ import type { RecordRender, SortedSpool } from './sorted-spool.js';
 /**
  * The `events --format jsonl` records: one normalised line with its provenance, keys in a fixed order —
  * `{"time","timeSource","file","line","node","namespace","pod","container","component","format","level","message"}`,
- * exactly as JSON.stringify writes that object. Built by hand because `events` writes one per line of the bundle:
- * a member's fields are encoded once per member and times once per minute.
- */
-export function createEventRecorder(): (event: LogEvent, member: MemberInfo) => string {
-  const parts = createRecordParts();
-  let lastMember: MemberInfo | null = null;
-  let fileJson = '';
-  let memberJson = '';
-  return (event, member) => {
-    if (member !== lastMember) {
-      lastMember = member;
-      fileJson = fileAndLineKeys(member.path);
-      memberJson = memberFields(member);
-    }
-    // a member's events all carry its path; should one not, it is still encoded right
-    const file = event.file === lastMember.path ? fileJson : fileAndLineKeys(event.file);
-    return `${parts.head(event)}${file}${event.line}${memberJson}${parts.tail(event)}`;
-  };
-}
-
-/**
- * The records, spooled for the time sort without their member's fields (more than half of a record's bytes) and put
- * back together while they are written out: the run files carry half the bytes. A spooled record is its head and tail
- * (see createRecordParts); its tag names the member and where the head ends, its aux is the line number. A record that
- * cannot be told so (another file than its member's, a line number over 32 bits) is spooled whole, tag 0.
+ * exactly as JSON.stringify writes that object. Encoded by hand because `events` writes one per line of the bundle.
+ *
+ * They are spooled for the time sort without their member's fields (more than half of a record's bytes) and put back
+ * together while they are written out: the run files carry half the bytes. A spooled record is its head (time, time
+ * source) and tail (format, level, message); its tag names the member and where the head ends, its aux is the line
+ * number. A record that cannot be told so (another file than its member's, a line number over 32 bits) is spooled
+ * whole, tag 0.
  */
 export interface EventSpooler {
   add(spool: SortedSpool, key: number, event: LogEvent, member: MemberInfo): void;
-  /** Writes each record as createEventRecorder would have. */
+  /** Writes each record whole. */
   readonly render: RecordRender;
 }
 
@@ -44,8 +26,7 @@ const MAX_TAG = 0xffffffff;
 const LINE_DIGITS = 10;
 
 export function createEventSpooler(): EventSpooler {
-  const parts = createRecordParts();
-  const whole = createEventRecorder();
+  const encode = createRecordEncoder();
   const members: { file: Buffer; fields: Buffer }[] = [];
   const indexes = new Map<MemberInfo, number>();
   let lastMember: MemberInfo | null = null;
@@ -62,12 +43,24 @@ export function createEventSpooler(): EventSpooler {
         }
         lastIndex = index;
       }
-      const head = parts.head(event);
-      const tag = (lastIndex + 1) * HEAD_SPAN + head.length;
+      const tagBase = (lastIndex + 1) * HEAD_SPAN;
       const line = event.line;
-      const tellable = event.file === member.path && head.length < HEAD_SPAN && tag <= MAX_TAG && Number.isInteger(line) && line >= 0 && line <= MAX_TAG;
-      if (tellable) spool.add(key, head + parts.tail(event), tag, line);
-      else spool.add(key, whole(event, member));
+      const tellable = event.file === member.path && tagBase + HEAD_SPAN - 1 <= MAX_TAG && Number.isInteger(line) && line >= 0 && line <= MAX_TAG;
+      if (tellable) {
+        const at = spool.reserve(encode.mostBytes(event));
+        const out = spool.buffer;
+        const headEnd = encode.head(event, out, at);
+        if (headEnd - at < HEAD_SPAN) {
+          spool.commit(key, encode.tail(event, out, headEnd), tagBase + headEnd - at, line);
+          return;
+        }
+      }
+      // rare: the part between head and tail written as text, once
+      const middle = `${fileAndLineKeys(event.file)}${line}${memberFields(member)}`;
+      const at = spool.reserve(encode.mostBytes(event) + middle.length * 3);
+      const out = spool.buffer;
+      const middleEnd = encode.head(event, out, at);
+      spool.commit(key, encode.tail(event, out, middleEnd + out.write(middle, middleEnd, 'utf8')));
     },
     render: {
       extraBytes(tag) {
@@ -93,15 +86,120 @@ export function createEventSpooler(): EventSpooler {
   };
 }
 
-/** A record without its member's fields: the head (time, time source) and the tail (format, level, message). */
-function createRecordParts(): { head(event: LogEvent): string; tail(event: LogEvent): string } {
-  const isoJson = createIsoJson();
-  return {
-    head: (event) => `{"time":${isoJson(event.time)},"timeSource":${quoted(event.timeSource)}`,
-    tail: (event) =>
-      `,"format":${quoted(event.format)},"level":${event.level === null ? 'null' : quoted(event.level)}` +
-      `,"message":${JSON.stringify(event.message)}}`,
+/**
+ * A record's head and tail written as UTF-8 straight into a buffer: the pieces that recur (keys, time source, format,
+ * level, the minute of the time) are encoded once, and a message that needs no escaping is copied as it is.
+ */
+function createRecordEncoder(): {
+  /** Most bytes head and tail of this event take. */
+  mostBytes(event: LogEvent): number;
+  /** Writes the head at `at`; returns where it ends. */
+  head(event: LogEvent, out: Buffer, at: number): number;
+  /** Writes the tail at `at`; returns where it ends. */
+  tail(event: LogEvent, out: Buffer, at: number): number;
+} {
+  // formats, levels and time sources are small fixed sets: these maps stay small
+  const timeSources = new Map<string, Buffer>();
+  const tails = new Map<string, Map<string | null, Buffer>>();
+  const minuteJson = createMinuteJson();
+  const timeSourcePiece = (timeSource: string): Buffer => {
+    let piece = timeSources.get(timeSource);
+    if (piece === undefined) {
+      piece = Buffer.from(`,"timeSource":${quoted(timeSource)}`);
+      timeSources.set(timeSource, piece);
+    }
+    return piece;
   };
+  const tailPiece = (format: string, level: string | null): Buffer => {
+    let byLevel = tails.get(format);
+    if (byLevel === undefined) tails.set(format, (byLevel = new Map()));
+    let piece = byLevel.get(level);
+    if (piece === undefined) {
+      piece = Buffer.from(`,"format":${quoted(format)},"level":${level === null ? 'null' : quoted(level)},"message":`);
+      byLevel.set(level, piece);
+    }
+    return piece;
+  };
+  return {
+    mostBytes: (event) =>
+      TIME_KEY.length + MOST_TIME_BYTES + timeSourcePiece(event.timeSource).length + tailPiece(event.format, event.level).length +
+      event.message.length * MOST_BYTES_PER_UNIT + 3,
+    head(event, out, at) {
+      // the time as new Date(ms).toISOString() writes it
+      let next = putBytes(out, at, TIME_KEY);
+      const ms = event.time;
+      if (ms === null) next = putBytes(out, next, NULL);
+      else {
+        const whole = Math.trunc(ms); // Date truncates fractions too
+        if (whole < 0 || whole > MAX_PLAIN_ISO_MS) next += out.write(JSON.stringify(new Date(ms).toISOString()), next, 'latin1');
+        else {
+          const minute = Math.floor(whole / 60_000);
+          next = putBytes(out, next, minuteJson(minute));
+          const inMinute = whole - minute * 60_000;
+          const seconds = Math.floor(inMinute / 1000);
+          const millis = inMinute - seconds * 1000;
+          out[next] = 48 + Math.floor(seconds / 10);
+          out[next + 1] = 48 + (seconds % 10);
+          out[next + 2] = 46; // .
+          out[next + 3] = 48 + Math.floor(millis / 100);
+          out[next + 4] = 48 + (Math.floor(millis / 10) % 10);
+          out[next + 5] = 48 + (millis % 10);
+          out[next + 6] = 90; // Z
+          out[next + 7] = 34; // "
+          next += 8;
+        }
+      }
+      return putBytes(out, next, timeSourcePiece(event.timeSource));
+    },
+    tail(event, out, at) {
+      const next = putJsonString(out, putBytes(out, at, tailPiece(event.format, event.level)), event.message);
+      out[next] = 125; // }
+      return next + 1;
+    },
+  };
+}
+
+/** Copies `piece` to `at`; returns where it ends. A loop: the pieces are short, and Buffer#copy costs more to call. */
+function putBytes(out: Buffer, at: number, piece: Buffer): number {
+  const length = piece.length;
+  for (let i = 0; i < length; i++) out[at + i] = piece[i];
+  return at + length;
+}
+
+const TIME_KEY = Buffer.from('{"time":');
+const NULL = Buffer.from('null');
+/** The longest JSON of a time: `"+275760-09-13T00:00:00.000Z"`. */
+const MOST_TIME_BYTES = 32;
+/** A UTF-16 unit takes at most 6 bytes in a JSON string (`\u001f`, a lone surrogate's `\udfff`). */
+const MOST_BYTES_PER_UNIT = 6;
+
+/** `"YYYY-MM-DDTHH:MM:` of the minute last asked for, as bytes. */
+function createMinuteJson(): (minute: number) => Buffer {
+  let last = Number.NaN;
+  let bytes = Buffer.alloc(0);
+  return (minute) => {
+    if (minute !== last) {
+      last = minute;
+      bytes = Buffer.from(`"${new Date(minute * 60_000).toISOString().slice(0, 17)}`, 'latin1');
+    }
+    return bytes;
+  };
+}
+
+/**
+ * Writes `text` as JSON.stringify would, as UTF-8, at `at`; returns where it ends. Most log messages are printable
+ * ASCII without `"` or `\`, whose UTF-8 is their JSON text: they are written as they are and checked; anything else
+ * (every non-ASCII character encodes to bytes over 0x7e) is written again through JSON.stringify.
+ */
+function putJsonString(out: Buffer, at: number, text: string): number {
+  out[at] = 34;
+  const end = at + 1 + out.write(text, at + 1, 'utf8');
+  for (let i = at + 1; i < end; i++) {
+    const byte = out[i];
+    if (byte < 0x20 || byte > 0x7e || byte === 34 || byte === 92) return at + out.write(JSON.stringify(text), at, 'utf8');
+  }
+  out[end] = 34;
+  return end + 1;
 }
 
 /** What comes between a record's head and its line number. */
@@ -134,26 +232,6 @@ function quoted(text: string): string {
 
 /** Last millisecond toISOString writes as `YYYY-…Z` (later years get a sign and six digits). */
 const MAX_PLAIN_ISO_MS = 253402300799999;
-
-/** `"2025-06-14T09:35:30.123Z"` for epoch ms (as `new Date(ms).toISOString()` writes it), `null` for null. */
-function createIsoJson(): (ms: number | null) => string {
-  let minute = Number.NaN;
-  let prefix = '';
-  return (ms) => {
-    if (ms === null) return 'null';
-    const whole = Math.trunc(ms); // Date truncates fractions too
-    if (whole < 0 || whole > MAX_PLAIN_ISO_MS) return JSON.stringify(new Date(ms).toISOString());
-    const thisMinute = Math.floor(whole / 60_000);
-    if (thisMinute !== minute) {
-      minute = thisMinute;
-      prefix = new Date(thisMinute * 60_000).toISOString().slice(0, 17);
-    }
-    const inMinute = whole - thisMinute * 60_000;
-    const seconds = Math.floor(inMinute / 1000);
-    const millis = inMinute - seconds * 1000;
-    return `"${prefix}${seconds < 10 ? '0' : ''}${seconds}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z"`;
-  };
-}
 
 export interface EventFilter {
   since?: number;

@@ -61,16 +61,34 @@ export class SortedSpool {
 
   /** `tag` and `aux` (uint32) come back with the record when it is rendered. */
   add(key: number, text: string, tag = 0, aux = 0): void {
-    const most = text.length * 3; // UTF-8 needs at most 3 bytes per UTF-16 unit
+    const at = this.reserve(text.length * 3); // UTF-8 needs at most 3 bytes per UTF-16 unit
+    this.commit(key, at + this.buf.write(text, at, 'utf8'), tag, aux);
+  }
+
+  /**
+   * Room for a record of at most `most` bytes, for callers that encode records themselves: write it into `buffer`
+   * from the offset returned, then `commit` it. Nothing is kept until then.
+   */
+  reserve(most: number): number {
     if (this.used + most > this.buf.length || this.count === this.keys.length) {
       this.spill();
       if (most > this.buf.length) this.buf = Buffer.allocUnsafe(most);
     }
+    return this.used;
+  }
+
+  /** The buffer `reserve` made room in (it may change at each reserve). */
+  get buffer(): Buffer {
+    return this.buf;
+  }
+
+  /** Keeps the record written from the reserved offset up to `end`. */
+  commit(key: number, end: number, tag = 0, aux = 0): void {
     this.keys[this.count] = key;
     this.tags[this.count] = tag;
     this.auxes[this.count] = aux;
     this.starts[this.count] = this.used;
-    this.used += this.buf.write(text, this.used, 'utf8');
+    this.used = end;
     this.count++;
   }
 
