@@ -1,7 +1,7 @@
-import { closeSync, mkdtempSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeTempDirSync } from '../util/temp-dirs.js';
 
 /** A record in a run file: its key (float64), tag and aux (uint32 each), its UTF-8 length (uint32), its bytes. */
 const HEADER_BYTES = 20;
@@ -124,7 +124,7 @@ export class SortedSpool {
   /** Writes the buffer as one sorted run. Synchronous so that producers need no back-pressure. */
   private spill(): void {
     if (this.count === 0) return;
-    this.dir ??= mkdtempSync(join(tmpdir(), 'harvester-postmortem-sort-'));
+    this.dir ??= makeTempDirSync('sort');
     const path = join(this.dir, `run-${this.runs.length}`);
     const fd = openSync(path, 'w');
     try {

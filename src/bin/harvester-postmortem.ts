@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 import { main } from '../cli/main.js';
+import { removeTempDirsOnExit } from '../util/temp-dirs.js';
+
+removeTempDirsOnExit();
 
 // A reader that stops early (`| head`) is not an error of ours.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

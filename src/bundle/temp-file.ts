@@ -1,8 +1,8 @@
-import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable, type Duplex, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { makeTempDir } from '../util/temp-dirs.js';
 
 /** A nested archive's bytes spooled to disk so it can be read by random access without holding it in memory. */
 export interface TempFile {
@@ -18,12 +18,12 @@ export interface TempFile {
 
 /**
  * Writes what `stages` produce (a source and the transforms it goes through, in one pipeline so that no stage's error
- * goes unheard) to a new file in a private temporary folder (os.tmpdir(), random name). `admit` sees every chunk's
+ * goes unheard) to a new file in a private temporary folder (see makeTempDir). `admit` sees every chunk's
  * size and throws to abort (a limit reached): the folder is removed and the error propagates. An error of the stages
  * themselves (a truncated deflate stream) keeps the bytes spooled before it (see TempFile.cut), unless there are none.
  */
 export async function spoolToTempFile(stages: readonly [Readable, ...Duplex[]], admit: (bytes: number) => void): Promise<TempFile> {
-  const dir = await mkdtemp(join(tmpdir(), 'harvester-postmortem-'));
+  const dir = await makeTempDir('nested');
   const remove = (): Promise<void> => rm(dir, { recursive: true, force: true });
   let handle: FileHandle | null = null;
   try {
