@@ -18,7 +18,7 @@ export interface LooseFile {
 
 /** Member paths of loose files: relative to their common folder, so names stay short and unique. */
 function memberPaths(files: readonly LooseFile[]): string[] {
-  const folders = files.map((f) => posix.dirname(f.displayPath).split('/'));
+  const folders = files.map((f) => folderParts(f.displayPath));
   let common = folders[0]?.length ?? 0;
   for (const folder of folders) {
     let same = 0;
@@ -26,6 +26,12 @@ function memberPaths(files: readonly LooseFile[]): string[] {
     common = same;
   }
   return files.map((f) => f.displayPath.split('/').slice(common).join('/'));
+}
+
+/** The folders a display path names; none for a file in the working directory (whose dirname is `.`). */
+function folderParts(displayPath: string): string[] {
+  const folder = posix.dirname(displayPath);
+  return folder === '.' ? [] : folder.split('/');
 }
 
 /**

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/bundle/errors.js';
+import { openFileSource, type LooseFile } from '../../src/bundle/file-source.js';
 import { openInput, openLogFiles } from '../../src/bundle/open-input.js';
+import { DEFAULT_LIMITS } from '../../src/bundle/types.js';
 import { nodeZip, paths, readAll, SAMPLE, tempFolder } from './helpers.js';
 
 const ROOT = 'supportbundle_7e8aefe3-479a-4fa4-97d8-af2f283e4577_2025-07-03T01-15-45Z';
@@ -99,6 +101,18 @@ describe('loose files', () => {
       ['n1/rke2-agent.log', null],
       ['console.log', null],
     ]);
+  });
+
+  it('files in the working directory keep their names (their folder is `.`)', async () => {
+    const loose = async (displayPath: string): Promise<LooseFile> => {
+      const absolute = await folder.write(displayPath, SAMPLE.kubelet);
+      return { absolute, displayPath, size: SAMPLE.kubelet.length, mtime: 0, gzipped: false };
+    };
+    const namesOf = async (files: LooseFile[]): Promise<string[]> =>
+      (await readAll(openFileSource(files, DEFAULT_LIMITS))).members.map((m) => m.member.info.path);
+    await mkdir(join(folder.dir, 'n2'), { recursive: true });
+    expect(await namesOf([await loose('kubelet.log')])).toEqual(['kubelet.log']);
+    expect(await namesOf([await loose('kubelet.log'), await loose('n2/rke2-server.log')])).toEqual(['kubelet.log', 'n2/rke2-server.log']);
   });
 
   it('a zero-byte file is reported', async () => {
