@@ -27,6 +27,7 @@ export function describeReadError(err: unknown): string {
   const error = err as NodeJS.ErrnoException | undefined;
   const message = error?.message ?? String(err);
   if (error?.code === 'Z_BUF_ERROR') return `compressed data ends early (truncated): ${message}`;
+  if (error?.code === 'Z_DATA_ERROR' && message === 'incorrect data check') return CRC_MISMATCH;
   if (error?.code === 'Z_DATA_ERROR') return `corrupt compressed data: ${message}`;
   return message;
 }
@@ -68,16 +69,24 @@ function guardedStream(source: Readable, { file, ctx, maxBytes, declaredSize, in
         }
       }
       if (declaredSize !== null && delivered !== declaredSize) {
-        const early = inflated && delivered < declaredSize ? 'compressed data ends early (truncated): ' : '';
-        ctx.onProblem({ file, reason: `${early}${delivered} bytes read where the archive declares ${declaredSize}` });
+        ctx.onProblem({ file, reason: sizeMismatch(delivered, declaredSize, inflated) });
       }
     } catch (err) {
-      ctx.onProblem({ file, reason: describeReadError(err) });
+      // zlib's check of a gzip-framed member's size (see framedAsGzip), told as the guard tells it
+      const lengthCheck = (err as Error | undefined)?.message === 'incorrect length check';
+      ctx.onProblem({ file, reason: lengthCheck ? sizeMismatch(delivered, declaredSize, inflated) : describeReadError(err) });
     } finally {
       if (!source.destroyed) source.destroy();
     }
   }
   return Readable.from(deliver(), { objectMode: false });
+}
+
+function sizeMismatch(delivered: number, declaredSize: number | null, inflated: boolean): string {
+  // a `.gz` member's declared size is the gzip file's, not what the guard counts
+  if (declaredSize === null) return 'inflated to another size than the archive declares';
+  const early = inflated && delivered < declaredSize ? 'compressed data ends early (truncated): ' : '';
+  return `${early}${delivered} bytes read where the archive declares ${declaredSize}`;
 }
 
 const CRC_MISMATCH = 'CRC-32 mismatch: the data is corrupt, its lines are read as they are';
@@ -100,6 +109,36 @@ function crcCheck(file: string, ctx: ReadContext, expected: number, size: number
         ctx.onProblem({ file, reason: CRC_MISMATCH });
       }
       done();
+    },
+  });
+}
+
+/** A gzip header: deflate, no name, no time, unknown OS. */
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+
+/**
+ * A zip member's raw deflate data framed as a gzip stream whose trailer carries the member's CRC-32 and size, so that
+ * zlib checks them on its own thread while it inflates instead of the main thread afterwards. The trailer is added only
+ * when all the compressed bytes came (data cut short is then inflated as far as it goes, as a raw stream would be), and
+ * as a chunk of its own, so that zlib's verdict on it never holds back bytes inflated in the same call.
+ */
+function framedAsGzip(deflatedSize: number, crc: number, size: number): Transform {
+  let bytes = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (bytes === 0) this.push(GZIP_HEADER);
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+    flush(done) {
+      if (bytes === 0 || bytes !== deflatedSize) {
+        done();
+        return;
+      }
+      const trailer = Buffer.allocUnsafe(8);
+      trailer.writeUInt32LE(crc >>> 0, 0);
+      trailer.writeUInt32LE(size % 2 ** 32, 4);
+      done(null, trailer);
     },
   });
 }
@@ -130,11 +169,11 @@ export function memberContent({ file, ctx, stored, size, deflatedSize, crc = nul
   const stages: Duplex[] = [];
   let maxBytes: number | null = null;
   let declaredSize = size;
-  if (deflatedSize !== null) {
-    stages.push(createMemberInflate(size));
-    maxBytes = Math.max(deflatedSize, 1) * ratio;
-  }
-  if (crc !== null) stages.push(crcCheck(file, ctx, crc, size));
+  const checkedByZlib = deflatedSize !== null && crc !== null && size !== null;
+  if (checkedByZlib) stages.push(framedAsGzip(deflatedSize, crc, size), createGunzip({ chunkSize: outputChunkBytes(size), finishFlush: constants.Z_SYNC_FLUSH }));
+  else if (deflatedSize !== null) stages.push(createMemberInflate(size));
+  if (deflatedSize !== null) maxBytes = Math.max(deflatedSize, 1) * ratio;
+  if (crc !== null && !checkedByZlib) stages.push(crcCheck(file, ctx, crc, size));
   if (gzipped) {
     stages.push(createGunzip({ chunkSize: CHUNK_BYTES }));
     maxBytes = size === null ? null : Math.max(size, 1) * ratio;

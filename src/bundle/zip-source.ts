@@ -94,7 +94,9 @@ function zipMember(zip: OpenZip, record: ZipRecord, path: string, ctx: ReadConte
         }
         const stored = await storedBytes(zip, record);
         const deflatedSize = record.method === METHOD_DEFLATED ? record.compressedSize : null;
-        return memberContent({ file: path, ctx, stored, size: record.uncompressedSize, deflatedSize, crc: record.crc32 });
+        // a member the archive ends in cannot match its CRC-32 (and its compressed size is only what is left)
+        const crc = record.truncated ? null : record.crc32;
+        return memberContent({ file: path, ctx, stored, size: record.uncompressedSize, deflatedSize, crc });
       } catch (err) {
         ctx.onProblem({ file: path, reason: describeReadError(err) });
         return emptyStream();

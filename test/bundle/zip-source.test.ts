@@ -234,6 +234,27 @@ describe('damaged zips', () => {
     expect(problems).toEqual([{ file: 'a.log', reason: expect.stringMatching(/CRC-32 mismatch/) }]);
   });
 
+  // over the small-member bounds: inflated as a stream, its CRC-32 and size checked by zlib as it goes
+  const large = 'level=info msg="x"\n'.repeat(300_000);
+
+  it('a large deflated member whose CRC-32 differs is read whole and reported', async () => {
+    const zip = await zipBuffer([{ name: 'a.log', data: large }]);
+    const cd = centralDirectoryOffset(zip);
+    zip.writeUInt32LE((zip.readUInt32LE(cd + 16) ^ 1) >>> 0, cd + 16);
+    const { members, problems } = await read(zip);
+    expect(members[0].text).toBe(large);
+    expect(problems).toEqual([{ file: 'a.log', reason: expect.stringMatching(/^CRC-32 mismatch/) }]);
+  });
+
+  it('a large deflated member of another size than declared is read whole and reported', async () => {
+    const zip = await zipBuffer([{ name: 'a.log', data: large }]);
+    const cd = centralDirectoryOffset(zip);
+    zip.writeUInt32LE(large.length + 1, cd + 24);
+    const { members, problems } = await read(zip);
+    expect(members[0].text).toBe(large);
+    expect(problems).toEqual([{ file: 'a.log', reason: `compressed data ends early (truncated): ${large.length} bytes read where the archive declares ${large.length + 1}` }]);
+  });
+
   it('a corrupt deflated member is reported; the others are read', async () => {
     const zip = await zipBuffer([
       { name: 'a-first.log', data: 'first\n' },
