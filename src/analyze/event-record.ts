@@ -105,7 +105,7 @@ function createRecordEncoder(): {
   const timeSourcePiece = (timeSource: string): Buffer => {
     let piece = timeSources.get(timeSource);
     if (piece === undefined) {
-      piece = Buffer.from(`,"timeSource":${quoted(timeSource)}`);
+      piece = Buffer.from(`,"timeSource":${JSON.stringify(timeSource)}`);
       timeSources.set(timeSource, piece);
     }
     return piece;
@@ -115,7 +115,7 @@ function createRecordEncoder(): {
     if (byLevel === undefined) tails.set(format, (byLevel = new Map()));
     let piece = byLevel.get(level);
     if (piece === undefined) {
-      piece = Buffer.from(`,"format":${quoted(format)},"level":${level === null ? 'null' : quoted(level)},"message":`);
+      piece = Buffer.from(`,"format":${JSON.stringify(format)},"level":${JSON.stringify(level)},"message":`);
       byLevel.set(level, piece);
     }
     return piece;
@@ -216,18 +216,6 @@ function writeDigits(out: Buffer, at: number, value: number): number {
   for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
   for (let i = at + digits - 1, rest = value; i >= at; i--, rest = Math.floor(rest / 10)) out[i] = 48 + (rest % 10);
   return at + digits;
-}
-
-/** JSON strings of the few distinct values of timeSource, format and level. */
-const quotedCache = new Map<string, string>();
-const MAX_QUOTED = 10_000;
-function quoted(text: string): string {
-  let json = quotedCache.get(text);
-  if (json === undefined) {
-    json = JSON.stringify(text);
-    if (quotedCache.size < MAX_QUOTED) quotedCache.set(text, json);
-  }
-  return json;
 }
 
 /** Last millisecond toISOString writes as `YYYY-…Z` (later years get a sign and six digits). */
