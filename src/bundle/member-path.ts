@@ -33,9 +33,18 @@ const BUNDLE_TOP_LEVEL = new Set(['logs', 'yamls', 'nodes', 'configs', 'scc', 'm
 export const isBundleTopLevelName = (name: string): boolean => BUNDLE_TOP_LEVEL.has(name);
 
 /**
+ * A path inside a node zip's tree, `<node>/configs/…`, `<node>/scc/…` or `<node>/logs/<node log>`: its folder names
+ * the node (a node zip read on its own, or re-packed), so it is content, not a wrapper.
+ */
+const NODE_TREE_PATH =
+  /^[^/]+\/(?:configs|scc)\/|^[^/]+\/logs\/(?:kernel|kubelet|containerd|containerd-images|console|rke2-server|rke2-agent|rancherd|rancher-system-agent|iscsid|wicked|NetworkManager)\.log$/;
+
+export const isNodeTreePath = (path: string): boolean => NODE_TREE_PATH.test(path);
+
+/**
  * The folder that holds the bundle, from the normalised paths of every file in the input ('' when the
  * input is the bundle itself): the one folder holding `metadata.yaml`, else a single wrapping folder
- * (`supportbundle_<uuid>_<time>/`, an upgrade-log archive re-packed inside a folder).
+ * (`supportbundle_<uuid>_<time>/`, an upgrade-log archive re-packed inside a folder) that is not a node's tree.
  */
 export function findBundleRoot(paths: readonly string[]): string {
   if (paths.length === 0 || paths.includes('metadata.yaml')) return '';
@@ -43,7 +52,7 @@ export function findBundleRoot(paths: readonly string[]): string {
   if (withMetadata.length === 1) return withMetadata[0].slice(0, withMetadata[0].indexOf('/'));
   const first = paths[0].split('/', 1)[0];
   const singleFolder = paths.every((p) => p.startsWith(`${first}/`));
-  return singleFolder && !isBundleTopLevelName(first) ? first : '';
+  return singleFolder && !isBundleTopLevelName(first) && !paths.some(isNodeTreePath) ? first : '';
 }
 
 /** A member path relative to the bundle root (unchanged when it lies outside the root). */

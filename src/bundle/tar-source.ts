@@ -5,7 +5,7 @@ import { createGunzip } from 'node:zlib';
 import tar, { type ExtractEvents } from 'tar-stream';
 import { FileRange } from './byte-range.js';
 import { classifyPath } from './classify-path.js';
-import { isBundleTopLevelName, isGzipFileName, isZipFileName, nestedPath, normaliseMemberPath, stripRoot } from './member-path.js';
+import { isBundleTopLevelName, isGzipFileName, isNodeTreePath, isZipFileName, nestedPath, normaliseMemberPath, stripRoot } from './member-path.js';
 import { CHUNK_BYTES, describeReadError, memberContent } from './member-stream.js';
 import {
   admitSpooled,
@@ -141,8 +141,9 @@ function entryStream(entry: TarEntry): { stream: Readable; finished: Promise<voi
 }
 
 /**
- * The wrapping folder of a tar re-pack, from its first named entry (a stream has no listing to look at): a
- * folder whose name is not part of the bundle's own layout, e.g. `supportbundle_<uuid>_<time>/`.
+ * The wrapping folder of a tar re-pack, from its first file (a stream has no listing to look at): a folder whose name
+ * is not part of the bundle's own layout, e.g. `supportbundle_<uuid>_<time>/`, and not a node's tree (see
+ * isNodeTreePath).
  */
 async function tarRoot(path: string, gzipped: boolean): Promise<string> {
   const { extract, close } = openTarStream(path, gzipped);
@@ -150,10 +151,9 @@ async function tarRoot(path: string, gzipped: boolean): Promise<string> {
     for await (const entry of extract) {
       const name = normaliseMemberPath(entry.header.name);
       entry.resume();
-      if (name === '') continue;
+      if (name === '' || entry.header.type === 'directory') continue;
       const first = name.split('/', 1)[0];
-      const folder = entry.header.type === 'directory' || name.includes('/');
-      return folder && !isBundleTopLevelName(first) ? first : '';
+      return name.includes('/') && !isBundleTopLevelName(first) && !isNodeTreePath(name) ? first : '';
     }
   } catch {
     // An unreadable start is reported when the members are read.

@@ -33,6 +33,13 @@ describe('findBundleRoot', () => {
 
   it('any other single wrapping folder', () => {
     expect(findBundleRoot(['hvst-upgrade-x-upgradelog-archive/logs/a.b.c.20250101.log.gz'])).toBe('hvst-upgrade-x-upgradelog-archive');
+    expect(findBundleRoot(['wrap/logs/kube-system/etcd-n1/etcd.log', 'wrap/yamls/cluster/v1/nodes.yaml'])).toBe('wrap');
+  });
+
+  it("none when the single folder is a node's tree (a node zip on its own): its name is the node's", () => {
+    expect(findBundleRoot(['harvester-01/configs/etc/hostname', 'harvester-01/logs/kubelet.log'])).toBe('');
+    expect(findBundleRoot(['harvester-01/logs/rke2-server.log'])).toBe('');
+    expect(findBundleRoot(['harvester-01/scc/scc_supportconfig_harvester-01.txz'])).toBe('');
   });
 });
 

@@ -43,6 +43,26 @@ describe('tar re-packs', () => {
     expect(detectInputKind(paths(members))).toBe('support-bundle');
   });
 
+  it("a node's tree re-packed keeps its folder, the node's name", async () => {
+    const tgz = await tarBuffer(
+      [
+        { name: 'harvester-01/', type: 'directory' },
+        { name: 'harvester-01/logs/', type: 'directory' },
+        { name: 'harvester-01/logs/kubelet.log', data: SAMPLE.kubelet },
+        { name: 'harvester-01/configs/etc/harvester-release.yaml', data: SAMPLE.harvesterRelease },
+      ],
+      true,
+    );
+    const source = await openInput(await write(tgz));
+    expect(source.root).toBe('');
+    const { members, problems } = await readAll(source);
+    expect(problems).toEqual([]);
+    expect(members.map((m) => [m.member.info.path, m.member.info.node])).toEqual([
+      ['harvester-01/logs/kubelet.log', 'harvester-01'],
+      ['harvester-01/configs/etc/harvester-release.yaml', 'harvester-01'],
+    ]);
+  });
+
   it('plain tar made with -C dir . keeps paths as they are', async () => {
     const tar = await tarBuffer([
       { name: './', type: 'directory' },

@@ -113,6 +113,20 @@ describe('zip support bundle', () => {
   });
 });
 
+describe('a node zip on its own', () => {
+  it("keeps its root folder, the node's name, so its members belong to the node", async () => {
+    const source = await openInput(await write(await nodeZip('harvester-01')));
+    expect(source.root).toBe('');
+    const { members, problems } = await readAll(source);
+    expect(problems).toEqual([]);
+    expect(members.map((m) => [m.member.info.path, m.member.info.node, m.member.info.kind])).toEqual([
+      ['harvester-01/configs/etc/harvester-release.yaml', 'harvester-01', 'node-config'],
+      ['harvester-01/logs/kubelet.log', 'harvester-01', 'node-log'],
+      ['harvester-01/logs/rke2-server.log', 'harvester-01', 'node-journal'],
+    ]);
+  });
+});
+
 describe('upgrade-log archive zip', () => {
   it('gunzips .log.gz members transparently and keeps their names', async () => {
     const name = 'logs/harvester-system.harvester-57b46685b9-djn5x.apiserver.20250502.log.gz';
