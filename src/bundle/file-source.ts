@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { posix } from 'node:path';
+import { posix, sep } from 'node:path';
 import { classifyPath } from './classify-path.js';
+import { isNodeTreePath } from './member-path.js';
 import { CHUNK_BYTES, memberContent } from './member-stream.js';
 import { createReadContext } from './read-context.js';
 import type { TempFile } from './temp-file.js';
@@ -16,7 +17,10 @@ export interface LooseFile {
   gzipped: boolean;
 }
 
-/** Member paths of loose files: relative to their common folder, so names stay short and unique. */
+/**
+ * Member paths of loose files: relative to their common folder, so names stay short and unique; but a node's log in
+ * its node's tree (`<node>/logs/kubelet.log`, from an extracted node zip) keeps the folder that names the node.
+ */
 function memberPaths(files: readonly LooseFile[]): string[] {
   const folders = files.map((f) => folderParts(f.displayPath));
   let common = folders[0]?.length ?? 0;
@@ -25,7 +29,11 @@ function memberPaths(files: readonly LooseFile[]): string[] {
     while (same < common && same < folder.length && folder[same] === folders[0][same]) same++;
     common = same;
   }
-  return files.map((f) => f.displayPath.split('/').slice(common).join('/'));
+  return files.map((f) => {
+    const relative = f.displayPath.split('/').slice(common);
+    const nodeTree = f.absolute.split(sep).slice(-3);
+    return (relative.length < nodeTree.length && isNodeTreePath(nodeTree.join('/')) ? nodeTree : relative).join('/');
+  });
 }
 
 /** The folders a display path names; none for a file in the working directory (whose dirname is `.`). */

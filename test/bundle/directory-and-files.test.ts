@@ -115,6 +115,19 @@ describe('loose files', () => {
     expect(await namesOf([await loose('kubelet.log'), await loose('n2/rke2-server.log')])).toEqual(['kubelet.log', 'n2/rke2-server.log']);
   });
 
+  it("a node's logs in its node's tree keep the folder that names the node", async () => {
+    await mkdir(join(folder.dir, 'h1', 'logs'), { recursive: true });
+    const kubelet = await folder.write('h1/logs/kubelet.log', SAMPLE.kubelet);
+    const rke2 = await folder.write('h1/logs/rke2-server.log', SAMPLE.rke2Journal);
+    const nodesOf = async (files: string[]): Promise<(string | null)[][]> =>
+      (await readAll(await openLogFiles(files))).members.map((m) => [m.member.info.path, m.member.info.node]);
+    expect(await nodesOf([kubelet])).toEqual([['h1/logs/kubelet.log', 'h1']]);
+    expect(await nodesOf([kubelet, rke2])).toEqual([
+      ['h1/logs/kubelet.log', 'h1'],
+      ['h1/logs/rke2-server.log', 'h1'],
+    ]);
+  });
+
   it('a zero-byte file is reported', async () => {
     const { members, problems } = await readAll(await openInput(await folder.write('empty.log', '')));
     expect(members).toEqual([]);
