@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { openInput } from '../bundle/open-input.js';
 import { detectInputKind } from '../bundle/detect-input-kind.js';
+import { isMacosMetadataPath } from '../bundle/member-path.js';
 import { readLines } from '../bundle/line-reader.js';
 import type { BundleMember, InputKind, MemberInfo, MemberKind, Packing, ReadLimits } from '../bundle/types.js';
 import type { LogEvent } from '../formats/types.js';
@@ -88,9 +89,15 @@ export async function scanBundle(path: string, options: ScanOptions): Promise<Sc
     maxLineBytes: options.limits.maxLineBytes,
     finder: pool ?? (candidates ? compileLiteralFinder(candidates) : null),
   };
+  let macosMetadata = 0;
   try {
     for await (const member of source.members((problem) => coverage.unreadable(problem.file, problem.reason))) {
       const { info } = member;
+      // never bundle content; one Coverage line counts them
+      if (isMacosMetadataPath(info.path)) {
+        macosMetadata++;
+        continue;
+      }
       members.push(info);
       const archive = NODE_ARCHIVE.exec(info.path);
       if (archive) nodeArchives.add(archive[1]);
@@ -117,6 +124,7 @@ export async function scanBundle(path: string, options: ScanOptions): Promise<Sc
     await pool?.close();
     await source.close();
   }
+  if (macosMetadata > 0) coverage.unreadable('__MACOSX', `${macosMetadata} macOS metadata file(s) (__MACOSX/, ._*), not bundle content: skipped`);
   return {
     displayPath: source.displayPath,
     packing: source.packing,

@@ -33,6 +33,14 @@ const BUNDLE_TOP_LEVEL = new Set(['logs', 'yamls', 'nodes', 'configs', 'scc', 'm
 export const isBundleTopLevelName = (name: string): boolean => BUNDLE_TOP_LEVEL.has(name);
 
 /**
+ * What macOS adds to the archives it makes: `__MACOSX/…` (Archive Utility's zips) and `._<name>` AppleDouble files
+ * (its tar), one per file, holding extended attributes.
+ */
+const MACOS_METADATA_PATH = /(?:^|\/)__MACOSX\/|(?:^|\/)\._[^/]*$/;
+
+export const isMacosMetadataPath = (path: string): boolean => MACOS_METADATA_PATH.test(path);
+
+/**
  * A path inside a node zip's tree, `<node>/configs/…`, `<node>/scc/…` or `<node>/logs/<node log>`: its folder names
  * the node (a node zip read on its own, or re-packed), so it is content, not a wrapper.
  */
@@ -44,9 +52,11 @@ export const isNodeTreePath = (path: string): boolean => NODE_TREE_PATH.test(pat
 /**
  * The folder that holds the bundle, from the normalised paths of every file in the input ('' when the
  * input is the bundle itself): the one folder holding `metadata.yaml`, else a single wrapping folder
- * (`supportbundle_<uuid>_<time>/`, an upgrade-log archive re-packed inside a folder) that is not a node's tree.
+ * (`supportbundle_<uuid>_<time>/`, an upgrade-log archive re-packed inside a folder) that is not a node's tree;
+ * macOS's metadata files aside.
  */
-export function findBundleRoot(paths: readonly string[]): string {
+export function findBundleRoot(allPaths: readonly string[]): string {
+  const paths = allPaths.filter((p) => !isMacosMetadataPath(p));
   if (paths.length === 0 || paths.includes('metadata.yaml')) return '';
   const withMetadata = paths.filter((p) => /^[^/]+\/metadata\.yaml$/.test(p));
   if (withMetadata.length === 1) return withMetadata[0].slice(0, withMetadata[0].indexOf('/'));

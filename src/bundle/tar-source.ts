@@ -5,7 +5,7 @@ import { createGunzip } from 'node:zlib';
 import tar, { type ExtractEvents } from 'tar-stream';
 import { FileRange } from './byte-range.js';
 import { classifyPath } from './classify-path.js';
-import { isBundleTopLevelName, isGzipFileName, isNodeTreePath, isZipFileName, nestedPath, normaliseMemberPath, stripRoot } from './member-path.js';
+import { isBundleTopLevelName, isGzipFileName, isMacosMetadataPath, isNodeTreePath, isZipFileName, nestedPath, normaliseMemberPath, stripRoot } from './member-path.js';
 import { CHUNK_BYTES, describeReadError, memberContent } from './member-stream.js';
 import {
   admitSpooled,
@@ -143,7 +143,7 @@ function entryStream(entry: TarEntry): { stream: Readable; finished: Promise<voi
 /**
  * The wrapping folder of a tar re-pack, from its first file (a stream has no listing to look at): a folder whose name
  * is not part of the bundle's own layout, e.g. `supportbundle_<uuid>_<time>/`, and not a node's tree (see
- * isNodeTreePath).
+ * isNodeTreePath); macOS's metadata files aside.
  */
 async function tarRoot(path: string, gzipped: boolean): Promise<string> {
   const { extract, close } = openTarStream(path, gzipped);
@@ -151,7 +151,7 @@ async function tarRoot(path: string, gzipped: boolean): Promise<string> {
     for await (const entry of extract) {
       const name = normaliseMemberPath(entry.header.name);
       entry.resume();
-      if (name === '' || entry.header.type === 'directory') continue;
+      if (name === '' || entry.header.type === 'directory' || isMacosMetadataPath(name)) continue;
       const first = name.split('/', 1)[0];
       return name.includes('/') && !isBundleTopLevelName(first) && !isNodeTreePath(name) ? first : '';
     }

@@ -36,6 +36,11 @@ describe('findBundleRoot', () => {
     expect(findBundleRoot(['wrap/logs/kube-system/etcd-n1/etcd.log', 'wrap/yamls/cluster/v1/nodes.yaml'])).toBe('wrap');
   });
 
+  it("macOS's metadata files aside (__MACOSX/, ._*)", () => {
+    expect(findBundleRoot(['wrap/logs/a.b.c.20250101.log.gz', '__MACOSX/wrap/logs/._a.b.c.20250101.log.gz'])).toBe('wrap');
+    expect(findBundleRoot(['h1/._configs', 'h1/configs/etc/hostname'])).toBe('');
+  });
+
   it("none when the single folder is a node's tree (a node zip on its own): its name is the node's", () => {
     expect(findBundleRoot(['harvester-01/configs/etc/hostname', 'harvester-01/logs/kubelet.log'])).toBe('');
     expect(findBundleRoot(['harvester-01/logs/rke2-server.log'])).toBe('');

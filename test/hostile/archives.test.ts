@@ -246,3 +246,26 @@ describe('tar re-packs with damaged headers', () => {
     expectReported(analysis, PATHS.nodeZip, /no readable central directory.*recovered by scanning local headers/);
   });
 });
+
+describe('archives made on macOS', () => {
+  /** An AppleDouble file as macOS writes one beside each file: binary, extended attributes only. */
+  const appleDouble = Buffer.concat([Buffer.from([0, 5, 22, 7, 0, 2, 0, 0]), Buffer.from('Mac OS X        '), Buffer.alloc(40)]);
+
+  it("Archive Utility's __MACOSX/ folder: skipped, counted in one Coverage line, the bundle read as it is", async () => {
+    const raw = ['metadata.yaml', 'logs', 'nodes'].map((name) => ({ name: `__MACOSX/${ROOT}/._${name}`, data: appleDouble }));
+    const analysis = await analyse(write(await bundleZip({ raw })));
+    expectRead(analysis, INTACT_LINES);
+    expect(analysis.problems).toEqual(['__MACOSX: 3 macOS metadata file(s) (__MACOSX/, ._*), not bundle content: skipped']);
+    expect(analysis.report.bundle.kind).toBe('support-bundle');
+  });
+
+  it("a node zip made by macOS's tar, ._ files first: its folder still names the node", async () => {
+    const entries = nodeEntries().flatMap((entry) =>
+      entry.type === 'directory' ? [entry] : [{ name: entry.name.replace(/[^/]+$/, (file) => `._${file}`), data: appleDouble }, entry],
+    );
+    const analysis = await analyse(write(await tarBuffer(entries, true), 'tar.gz'));
+    expectRead(analysis, { 'harvester-01/logs/kernel.log': 2, 'harvester-01/logs/kubelet.log': 1, 'harvester-01/logs/rke2-server.log': 2 });
+    expect(analysis.problems).toEqual(['__MACOSX: 4 macOS metadata file(s) (__MACOSX/, ._*), not bundle content: skipped']);
+    expect(analysis.report.bundle.nodes).toEqual(['harvester-01']);
+  });
+});
