@@ -27,7 +27,6 @@ export function describeReadError(err: unknown): string {
   const error = err as NodeJS.ErrnoException | undefined;
   const message = error?.message ?? String(err);
   if (error?.code === 'Z_BUF_ERROR') return `compressed data ends early (truncated): ${message}`;
-  if (error?.code === 'Z_DATA_ERROR' && message === 'incorrect data check') return CRC_MISMATCH;
   if (error?.code === 'Z_DATA_ERROR') return `corrupt compressed data: ${message}`;
   return message;
 }
@@ -72,9 +71,7 @@ function guardedStream(source: Readable, { file, ctx, maxBytes, declaredSize, in
         ctx.onProblem({ file, reason: sizeMismatch(delivered, declaredSize, inflated) });
       }
     } catch (err) {
-      // zlib's check of a gzip-framed member's size (see framedAsGzip), told as the guard tells it
-      const lengthCheck = (err as Error | undefined)?.message === 'incorrect length check';
-      ctx.onProblem({ file, reason: lengthCheck ? sizeMismatch(delivered, declaredSize, inflated) : describeReadError(err) });
+      ctx.onProblem({ file, reason: zipCheckErrors.has(err as object) ? zipCheckReason(err as Error, delivered, declaredSize) : describeReadError(err) });
     } finally {
       if (!source.destroyed) source.destroy();
     }
@@ -82,11 +79,20 @@ function guardedStream(source: Readable, { file, ctx, maxBytes, declaredSize, in
   return Readable.from(deliver(), { objectMode: false });
 }
 
-function sizeMismatch(delivered: number, declaredSize: number | null, inflated: boolean): string {
-  // a `.gz` member's declared size is the gzip file's, not what the guard counts
-  if (declaredSize === null) return 'inflated to another size than the archive declares';
+function sizeMismatch(delivered: number, declaredSize: number, inflated: boolean): string {
   const early = inflated && delivered < declaredSize ? 'compressed data ends early (truncated): ' : '';
   return `${early}${delivered} bytes read where the archive declares ${declaredSize}`;
+}
+
+/** Errors of the zip layer's gunzip (see framedAsGzip), told apart from those of a `.gz` member's own. */
+const zipCheckErrors = new WeakSet<object>();
+
+/** zlib's verdict on a framed zip member's CRC-32 or size, in the words the checks of unframed members use. */
+function zipCheckReason(err: Error, delivered: number, declaredSize: number | null): string {
+  if (err.message === 'incorrect data check') return CRC_MISMATCH;
+  // a `.gz` member's declared size is the gzip file's, not what the guard counts
+  if (err.message === 'incorrect length check') return declaredSize === null ? 'inflated to another size than the archive declares' : sizeMismatch(delivered, declaredSize, true);
+  return describeReadError(err);
 }
 
 const CRC_MISMATCH = 'CRC-32 mismatch: the data is corrupt, its lines are read as they are';
@@ -170,8 +176,11 @@ export function memberContent({ file, ctx, stored, size, deflatedSize, crc = nul
   let maxBytes: number | null = null;
   let declaredSize = size;
   const checkedByZlib = deflatedSize !== null && crc !== null && size !== null;
-  if (checkedByZlib) stages.push(framedAsGzip(deflatedSize, crc, size), createGunzip({ chunkSize: outputChunkBytes(size), finishFlush: constants.Z_SYNC_FLUSH }));
-  else if (deflatedSize !== null) stages.push(createMemberInflate(size));
+  if (checkedByZlib) {
+    const gunzip = createGunzip({ chunkSize: outputChunkBytes(size), finishFlush: constants.Z_SYNC_FLUSH });
+    gunzip.once('error', (err) => zipCheckErrors.add(err));
+    stages.push(framedAsGzip(deflatedSize, crc, size), gunzip);
+  } else if (deflatedSize !== null) stages.push(createMemberInflate(size));
   if (deflatedSize !== null) maxBytes = Math.max(deflatedSize, 1) * ratio;
   if (crc !== null && !checkedByZlib) stages.push(crcCheck(file, ctx, crc, size));
   if (gzipped) {
