@@ -89,15 +89,11 @@ export async function scanBundle(path: string, options: ScanOptions): Promise<Sc
     maxLineBytes: options.limits.maxLineBytes,
     finder: pool ?? (candidates ? compileLiteralFinder(candidates) : null),
   };
-  let macosMetadata = 0;
   try {
     for await (const member of source.members((problem) => coverage.unreadable(problem.file, problem.reason))) {
       const { info } = member;
-      // never bundle content; one Coverage line counts them
-      if (isMacosMetadataPath(info.path)) {
-        macosMetadata++;
-        continue;
-      }
+      // never bundle content (and no gap in it), like the archive's folder entries
+      if (isMacosMetadataPath(info.path)) continue;
       members.push(info);
       const archive = NODE_ARCHIVE.exec(info.path);
       if (archive) nodeArchives.add(archive[1]);
@@ -124,7 +120,6 @@ export async function scanBundle(path: string, options: ScanOptions): Promise<Sc
     await pool?.close();
     await source.close();
   }
-  if (macosMetadata > 0) coverage.unreadable('__MACOSX', `${macosMetadata} macOS metadata file(s) (__MACOSX/, ._*), not bundle content: skipped`);
   return {
     displayPath: source.displayPath,
     packing: source.packing,
