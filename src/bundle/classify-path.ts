@@ -1,10 +1,7 @@
 import type { MemberInfo, MemberKind } from './types.js';
 import { NESTED_SEPARATOR } from './member-path.js';
+import { CONTAINERD_IMAGES, JOURNAL_UNITS, KERNEL_LOG, NODE_LOGS } from './node-log-files.js';
 
-/** journalctl dumps of these units in `<node>/logs/` (NetworkManager replaces wicked from SBK v0.0.74). */
-const JOURNAL_UNITS = new Set(['rke2-server', 'rke2-agent', 'rancherd', 'rancher-system-agent', 'wicked', 'iscsid', 'NetworkManager']);
-/** Plain copies of log files with their own timestamp formats. */
-const NODE_LOGS = new Set(['kubelet', 'containerd', 'console']);
 /** kube-system static pods are named `<component>-<node>`. */
 const STATIC_POD = /^(etcd|kube-apiserver|kube-controller-manager|kube-scheduler|kube-proxy|cloud-controller-manager)-(.+)$/;
 const KUBEVIRT = ['virt-handler', 'virt-controller', 'virt-api', 'virt-operator'];
@@ -51,9 +48,9 @@ function podLog(info: MemberInfo, namespace: string, pod: string, container: str
 
 /** What a node log file's name says: `<node>/logs/<name>` in node zips, or a loose file of the same name. */
 function nodeFile(info: MemberInfo, name: string): MemberInfo | null {
-  const kernel = /^kernel\.log(?:\.(\d+))?$/.exec(name);
+  const kernel = KERNEL_LOG.exec(name);
   if (kernel) return { ...info, kind: 'kernel-log', component: 'kernel', previous: kernel[1] !== undefined };
-  if (name === 'containerd-images.log') return { ...info, kind: 'node-table', component: 'containerd' };
+  if (name === CONTAINERD_IMAGES) return { ...info, kind: 'node-table', component: 'containerd' };
   const stem = name.endsWith('.log') ? name.slice(0, -4) : null;
   if (stem !== null && JOURNAL_UNITS.has(stem)) return { ...info, kind: 'node-journal', component: stem };
   if (stem !== null && NODE_LOGS.has(stem)) return { ...info, kind: 'node-log', component: stem };

@@ -1,3 +1,5 @@
+import { isNodeLogFileName } from './node-log-files.js';
+
 /** Separator between a nested archive's path and a path inside it: `nodes/n1.zip!/n1/logs/kubelet.log`. */
 export const NESTED_SEPARATOR = '!/';
 
@@ -44,10 +46,11 @@ export const isMacosMetadataPath = (path: string): boolean => MACOS_METADATA_PAT
  * A path inside a node zip's tree, `<node>/configs/…`, `<node>/scc/…` or `<node>/logs/<node log>`: its folder names
  * the node (a node zip read on its own, or re-packed), so it is content, not a wrapper.
  */
-const NODE_TREE_PATH =
-  /^[^/]+\/(?:configs|scc)\/|^[^/]+\/logs\/(?:kernel|kubelet|containerd|containerd-images|console|rke2-server|rke2-agent|rancherd|rancher-system-agent|iscsid|wicked|NetworkManager)\.log$/;
-
-export const isNodeTreePath = (path: string): boolean => NODE_TREE_PATH.test(path);
+export function isNodeTreePath(path: string): boolean {
+  const parts = path.split('/');
+  if (parts.length >= 3 && (parts[1] === 'configs' || parts[1] === 'scc')) return true;
+  return parts.length === 3 && parts[1] === 'logs' && isNodeLogFileName(parts[2]);
+}
 
 /**
  * The folder that holds the bundle, from the normalised paths of every file in the input ('' when the
