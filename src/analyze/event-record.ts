@@ -91,7 +91,7 @@ export function createEventSpooler(): EventSpooler {
  * level, the minute of the time) are encoded once, and a message that needs no escaping is copied as it is.
  */
 function createRecordEncoder(): {
-  /** Most bytes head and tail of this event take. */
+  /** Most bytes head and tail of this event take; head and tail then write this event. */
   mostBytes(event: LogEvent): number;
   /** Writes the head at `at`; returns where it ends. */
   head(event: LogEvent, out: Buffer, at: number): number;
@@ -120,10 +120,15 @@ function createRecordEncoder(): {
     }
     return piece;
   };
+  // the pieces of the event mostBytes measured, looked up once for head and tail
+  let timeSource: Buffer = TIME_KEY;
+  let tailStart: Buffer = TIME_KEY;
   return {
-    mostBytes: (event) =>
-      TIME_KEY.length + MOST_TIME_BYTES + timeSourcePiece(event.timeSource).length + tailPiece(event.format, event.level).length +
-      event.message.length * MOST_BYTES_PER_UNIT + 3,
+    mostBytes(event) {
+      timeSource = timeSourcePiece(event.timeSource);
+      tailStart = tailPiece(event.format, event.level);
+      return TIME_KEY.length + MOST_TIME_BYTES + timeSource.length + tailStart.length + event.message.length * MOST_BYTES_PER_UNIT + 3;
+    },
     head(event, out, at) {
       // the time as new Date(ms).toISOString() writes it
       let next = putBytes(out, at, TIME_KEY);
@@ -149,10 +154,10 @@ function createRecordEncoder(): {
           next += 8;
         }
       }
-      return putBytes(out, next, timeSourcePiece(event.timeSource));
+      return putBytes(out, next, timeSource);
     },
     tail(event, out, at) {
-      const next = putJsonString(out, putBytes(out, at, tailPiece(event.format, event.level)), event.message);
+      const next = putJsonString(out, putBytes(out, at, tailStart), event.message);
       out[next] = 125; // }
       return next + 1;
     },

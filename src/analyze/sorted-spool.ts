@@ -59,15 +59,9 @@ export class SortedSpool {
     this.starts = new Int32Array(capacity + 1);
   }
 
-  /** `tag` and `aux` (uint32) come back with the record when it is rendered. */
-  add(key: number, text: string, tag = 0, aux = 0): void {
-    const at = this.reserve(text.length * 3); // UTF-8 needs at most 3 bytes per UTF-16 unit
-    this.commit(key, at + this.buf.write(text, at, 'utf8'), tag, aux);
-  }
-
   /**
-   * Room for a record of at most `most` bytes, for callers that encode records themselves: write it into `buffer`
-   * from the offset returned, then `commit` it. Nothing is kept until then.
+   * Room for a record of at most `most` bytes: the caller encodes it into `buffer` from the offset returned, then
+   * `commit`s it. Nothing is kept until then.
    */
   reserve(most: number): number {
     if (this.used + most > this.buf.length || this.count === this.keys.length) {
@@ -82,7 +76,7 @@ export class SortedSpool {
     return this.buf;
   }
 
-  /** Keeps the record written from the reserved offset up to `end`. */
+  /** Keeps the record written from the reserved offset up to `end`; `tag` and `aux` (uint32) come back with it. */
   commit(key: number, end: number, tag = 0, aux = 0): void {
     this.keys[this.count] = key;
     this.tags[this.count] = tag;
@@ -92,7 +86,7 @@ export class SortedSpool {
     this.count++;
   }
 
-  /** Hands every record, in key order, rendered (by default: its text and a newline), to `write`; removes the files. */
+  /** Hands every record, in key order, rendered (by default: its bytes and a newline), to `write`; removes the files. */
   async drainTo(write: (bytes: Buffer) => Promise<void>, render: RecordRender = AS_SPOOLED): Promise<void> {
     try {
       if (this.runs.length === 0) {

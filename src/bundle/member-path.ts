@@ -32,7 +32,7 @@ export function compareMemberPaths(a: string, b: string): number {
 /** Top-level names of a bundle's own layout: a single root folder with one of these names is content, not a wrapper. */
 const BUNDLE_TOP_LEVEL = new Set(['logs', 'yamls', 'nodes', 'configs', 'scc', 'metadata.yaml']);
 
-export const isBundleTopLevelName = (name: string): boolean => BUNDLE_TOP_LEVEL.has(name);
+const isBundleTopLevelName = (name: string): boolean => BUNDLE_TOP_LEVEL.has(name);
 
 /**
  * What macOS adds to the archives it makes: `__MACOSX/…` (Archive Utility's zips) and `._<name>` AppleDouble files

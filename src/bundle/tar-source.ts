@@ -5,7 +5,7 @@ import { createGunzip } from 'node:zlib';
 import tar, { type ExtractEvents } from 'tar-stream';
 import { FileRange } from './byte-range.js';
 import { classifyPath } from './classify-path.js';
-import { isBundleTopLevelName, isGzipFileName, isMacosMetadataPath, isNodeTreePath, isZipFileName, nestedPath, normaliseMemberPath, stripRoot } from './member-path.js';
+import { findBundleRoot, isGzipFileName, isMacosMetadataPath, isZipFileName, nestedPath, normaliseMemberPath, stripRoot } from './member-path.js';
 import { CHUNK_BYTES, describeReadError, memberContent } from './member-stream.js';
 import {
   admitSpooled,
@@ -141,9 +141,8 @@ function entryStream(entry: TarEntry): { stream: Readable; finished: Promise<voi
 }
 
 /**
- * The wrapping folder of a tar re-pack, from its first file (a stream has no listing to look at): a folder whose name
- * is not part of the bundle's own layout, e.g. `supportbundle_<uuid>_<time>/`, and not a node's tree (see
- * isNodeTreePath); macOS's metadata files aside.
+ * The wrapping folder of a tar re-pack, found as findBundleRoot finds it but from the first file alone (a stream has
+ * no listing to look at; folder entries and macOS's metadata files aside).
  */
 async function tarRoot(path: string, gzipped: boolean): Promise<string> {
   const { extract, close } = openTarStream(path, gzipped);
@@ -152,8 +151,7 @@ async function tarRoot(path: string, gzipped: boolean): Promise<string> {
       const name = normaliseMemberPath(entry.header.name);
       entry.resume();
       if (name === '' || entry.header.type === 'directory' || isMacosMetadataPath(name)) continue;
-      const first = name.split('/', 1)[0];
-      return name.includes('/') && !isBundleTopLevelName(first) && !isNodeTreePath(name) ? first : '';
+      return findBundleRoot([name]);
     }
   } catch {
     // An unreadable start is reported when the members are read.

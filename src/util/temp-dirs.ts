@@ -10,10 +10,12 @@ import { join } from 'node:path';
  */
 const prefix = (): string => `harvester-postmortem-${process.pid}-`;
 
-/** A new private folder in os.tmpdir(); `kind` says what it holds. */
-export const makeTempDir = (kind: string): Promise<string> => mkdtemp(join(tmpdir(), `${prefix()}${kind}-`));
+/** What mkdtemp completes into a new private folder in os.tmpdir(); `kind` says what it holds. */
+const template = (kind: string): string => join(tmpdir(), `${prefix()}${kind}-`);
 
-export const makeTempDirSync = (kind: string): string => mkdtempSync(join(tmpdir(), `${prefix()}${kind}-`));
+export const makeTempDir = (kind: string): Promise<string> => mkdtemp(template(kind));
+
+export const makeTempDirSync = (kind: string): string => mkdtempSync(template(kind));
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 

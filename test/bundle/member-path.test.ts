@@ -38,7 +38,6 @@ describe('findBundleRoot', () => {
 
   it("macOS's metadata files aside (__MACOSX/, ._*)", () => {
     expect(findBundleRoot(['wrap/logs/a.b.c.20250101.log.gz', '__MACOSX/wrap/logs/._a.b.c.20250101.log.gz'])).toBe('wrap');
-    expect(findBundleRoot(['h1/._configs', 'h1/configs/etc/hostname'])).toBe('');
   });
 
   it("none when the single folder is a node's tree (a node zip on its own): its name is the node's", () => {
